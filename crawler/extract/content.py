@@ -1,0 +1,177 @@
+"""Find the article's body among the page's blocks and drop what is not the article.
+
+The container is found by text, link and punctuation density, never by class names: prose
+blocks vote for the element that holds them and, with less weight, for its ancestors. Inside
+the container, lists, pagers, share bars, comment boxes and disclaimers are removed by what
+they say and how they are linked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from lxml import etree
+
+from .blocks import CONTAINER_TAGS, Block, Page
+
+# Titles of the lists that sites put around and inside articles.
+LIST_HEADING = re.compile(
+    r"(热门|相关|推荐|猜你|最新|精彩|延伸阅读|大家都在|感兴趣|随机|热点|排行|精选|为你|"
+    r"友情链接|栏目导航|更多|热文|本周|本月|热搜|专题|阅读榜|文章榜|"
+    r"related|popular|recommended|latest|recent|more)",
+    re.IGNORECASE,
+)
+COMMENT_HEADING = re.compile(r"(评论|留言|回复|跟帖|comments?|leave a reply)", re.IGNORECASE)
+# Numbered section headings are the article's own, whatever words they contain.
+NUMBERED_HEADING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十百]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．]|"
+    r"第[一二三四五六七八九十百\d]+[章节部分条篇])"
+)
+# Lines that are navigation, not text: pagers, previous/next article, widgets.
+NAVIGATION_LINE = re.compile(
+    r"^(?:上一篇|下一篇|上一页|下一页|上一章|下一章|上一条|下一条|前一篇|后一篇|"
+    r"返回列表|返回顶部|返回首页|打印本页|打印此文|关闭窗口|收藏本文|加入收藏|"
+    r"分享到|分享：|分享:|扫一扫|扫描二维码|【字体|字体[:：]|字号[:：]|Previous|Next)",
+    re.IGNORECASE,
+)
+PAGER_TOKEN = re.compile(
+    r"(?:首页|尾页|末页|上一页|下一页|上页|下页|共\s*\d+\s*页[:：]?|第\s*\d+\s*页|"
+    r"\d+|[<>«»]+|\.\.\.|…|:|：|\||/|\s)"
+)
+# Copyright and disclaimer lines that sites stamp on every article.
+DISCLAIMER = re.compile(
+    r"(免责声明|版权声明|版权所有|版权归|本文来源于网络|本文来自网络|来源于网络|如有侵权|"
+    r"侵权请|侵删|转载请注明|转载请保留|未经授权|未经许可|本站仅提供|仅供参考|不代表本站|"
+    r"copyright|all rights reserved|©)",
+    re.IGNORECASE,
+)
+SHARE_WORDS = re.compile(r"(分享|微信|微博|QQ空间|朋友圈|豆瓣|复制链接)")
+
+
+def _owner(element: etree._Element) -> etree._Element:
+    """The nearest element that can contain an article body."""
+    while element.tag not in CONTAINER_TAGS:
+        parent = element.getparent()
+        if parent is None:
+            break
+        element = parent
+    return element
+
+
+def is_prose(block: Block) -> bool:
+    """Running text: long enough, punctuated, and not mostly links."""
+    return block.link_density < 0.5 and block.prose_chars >= 20 and block.punctuation >= 1
+
+
+def find_containers(page: Page) -> list[etree._Element]:
+    """The element holding the article's body, plus siblings that continue it."""
+    scores: dict[etree._Element, float] = {}
+    for block in page.blocks:
+        if block.link_density > 0.5 or block.heading or block.prose_chars < 8:
+            continue
+        score = 1.0 + block.punctuation + min(block.prose_chars / 50, 6.0)
+        element: etree._Element | None = _owner(block.element)
+        for share in (1.0, 0.5, 0.25):
+            if element is None:
+                break
+            scores[element] = scores.get(element, 0.0) + score * share
+            element = element.getparent()
+    if not scores:
+        return []
+    ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:6]
+    best, best_score = max(
+        ((element, score * (1.0 - _link_density(page, element))) for element, score in ranked),
+        key=lambda item: item[1],
+    )
+    chosen = [best]
+    parent = best.getparent()
+    if parent is not None:
+        for sibling in parent:
+            if sibling is not best and scores.get(sibling, 0.0) >= 0.3 * best_score:
+                if _link_density(page, sibling) < 0.25:
+                    chosen.append(sibling)
+    return chosen
+
+
+def _link_density(page: Page, element: etree._Element) -> float:
+    blocks = page.blocks_in(element)
+    total = sum(len(block.text) for block in blocks)
+    return sum(block.link_chars for block in blocks) / total if total else 1.0
+
+
+def body_blocks(page: Page, containers: list[etree._Element]) -> list[Block]:
+    """The blocks of the containers, in page order, without lists, pagers, widgets and notices."""
+    blocks = [b for b in page.blocks if any(page.contains(c, b) for c in containers)]
+    dropped = _dropped_sections(page, blocks, containers)
+    kept = []
+    for block in blocks:
+        if block.index in dropped or is_navigation(block) or is_disclaimer(block):
+            continue
+        if block.link_density > 0.5:
+            continue
+        kept.append(block)
+    return kept
+
+
+def is_navigation(block: Block) -> bool:
+    """Pagers, previous/next links, share bars and font-size widgets."""
+    text = block.text
+    if NAVIGATION_LINE.match(text):
+        return True
+    if len(text) < 60 and SHARE_WORDS.search(text) and block.punctuation <= 2 and "分享" in text:
+        return True
+    return bool(block.links) and not PAGER_TOKEN.sub("", text)
+
+
+def is_disclaimer(block: Block) -> bool:
+    return len(block.text) < 200 and DISCLAIMER.search(block.text) is not None
+
+
+def is_list_heading(block: Block) -> bool:
+    """A short title such as 热门文章, 相关推荐 or 网友评论 that opens a list or a comment box."""
+    text = block.text.strip(" >»更多:：[]【】()")
+    if not text or len(text) > 16 or NUMBERED_HEADING.match(text) or block.punctuation > 1:
+        return False
+    return bool(LIST_HEADING.search(text) or COMMENT_HEADING.search(text))
+
+
+def _dropped_sections(
+    page: Page, blocks: list[Block], containers: Iterable[etree._Element]
+) -> set[int]:
+    """Indexes of blocks in sections that open with a list or comment heading."""
+    dropped: set[int] = set()
+    tops = set(containers)
+    for position, block in enumerate(blocks):
+        if block.index in dropped or not is_list_heading(block):
+            continue
+        following = blocks[position + 1 : position + 4]
+        comments = bool(COMMENT_HEADING.search(block.text))
+        if not comments and not any(b.link_density > 0.5 for b in following):
+            continue  # a heading followed by prose is the article's own
+        section = _section_of(page, block, tops)
+        if section is not None:
+            members = page.blocks_in(section)
+            if comments or not any(is_prose(b) and b.links == [] for b in members):
+                dropped.update(b.index for b in members)
+                continue
+        dropped.add(block.index)
+        for after in blocks[position + 1 :]:
+            if is_prose(after) and not comments:
+                break
+            dropped.add(after.index)
+    return dropped
+
+
+def _section_of(page: Page, heading: Block, tops: set[etree._Element]) -> etree._Element | None:
+    """The largest element inside the container whose text starts with this heading."""
+    section = None
+    element: etree._Element | None = heading.element
+    while element is not None and element not in tops:
+        inside = page.blocks_in(element)
+        if not inside or inside[0].index != heading.index:
+            break
+        if len(inside) > 1:
+            section = element
+        element = element.getparent()
+    return section

@@ -1,0 +1,183 @@
+"""The record's fields other than the body: title, site, category, date and the labelled ones."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from urllib.parse import urlsplit
+
+from .blocks import Block, Page
+from .dates import CHINA, DATE_PATTERN, parse_date
+from .labels import LabelledValue, clean_value, read_labels
+from .meta import AUTHOR_META, DATE_META, SECTION_META, SITE_META, TITLE_META, HeadInfo
+from .text import fold, split_list
+
+BREADCRUMB_LABEL = re.compile(
+    r"(当前位置|您的位置|你的位置|您现在的位置|现在位置|所在位置|当前页面|位置)\s*[:：]"
+)
+BREADCRUMB_SEPARATOR = re.compile(r"[>»›→＞/]|&gt;")
+HOME_LINKS = frozenset(("首页", "网站首页", "主页", "返回首页", "home", "Home", "HOME"))
+NOT_A_CATEGORY = frozenset(
+    ("正文", "内容", "详情", "阅读", "文章", "正文内容", "浏览文章", "查看文章")
+)
+WELCOME_BANNER = re.compile(
+    r"欢迎(?:您)?(?:来到|光临|访问)(?:本站)?[:：]?\s*(?P<name>[^!！,，。\s]{2,20}?)(?:网站)?(?:[!！,，。]|$)"
+)
+CREDIT_FIELDS = ("author", "author_unit", "editor", "source")
+
+
+@dataclass(slots=True)
+class Labelled:
+    """Labelled values read around the article, first occurrence of each field kept."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    blocks: dict[str, Block] = field(default_factory=dict)  # the block each value came from
+    consumed: set[int] = field(default_factory=set)  # blocks that are metadata, not body
+    prefixes: list[str] = field(default_factory=list)  # text before the labels of info lines
+
+    def take(self, item: LabelledValue, block: Block) -> None:
+        value = item.value
+        if item.field in CREDIT_FIELDS:
+            value = clean_value(value) or ""
+        if value and item.field not in self.values:
+            self.values[item.field] = value
+            self.blocks[item.field] = block
+
+
+def read_labelled(blocks: list[Block], next_block: dict[int, Block]) -> Labelled:
+    """Read every labelled line among blocks; mark metadata lines so the body can skip them."""
+    found = Labelled()
+    for block in blocks:
+        items = read_labels(block.text)
+        if not items:
+            continue
+        first = items[0].start
+        prefix = block.text[:first].strip(" (（【[")
+        metadata_line = first <= 1 or (len(block.text) < 120 and len(prefix) <= 20)
+        if not metadata_line:
+            continue
+        found.consumed.add(block.index)
+        if prefix:
+            found.prefixes.append(prefix)
+        for item in items:
+            if item.field in ("abstract", "keywords") and not item.value and len(items) == 1:
+                # "【摘要】" on a line of its own: the value is the next block.
+                following = next_block.get(block.index)
+                if following is not None:
+                    item.value = following.text
+                    found.consumed.add(following.index)
+            if item.field == "tags" and len(block.links) >= 2:
+                item.value = " ".join(block.links)
+            found.take(item, block)
+    return found
+
+
+def title_of(page: Page, head: HeadInfo) -> tuple[str | None, Block | None]:
+    """The article title and the block that shows it, if any."""
+    full = head.title
+    social = head.first(TITLE_META[:2]) or head.ld("headline", "name")
+    segments = head.title_segments
+    first_segment = segments[0] if segments else ""
+    headings = [b for b in page.blocks if b.heading and 2 <= len(b.text) <= 150]
+    headings.sort(key=lambda b: (b.element.tag, b.index))
+    for block in headings:
+        text = block.text
+        if (full and (text in full or full.startswith(text[:12]))) or (social and text in social):
+            if text != (segments[-1] if len(segments) > 1 else None):
+                return text, block
+    wanted = {t for t in (first_segment, social, full) if t}
+    for block in page.blocks:
+        if block.text in wanted and block.link_density < 1:
+            return block.text, block
+    h1 = [b for b in headings if b.element.tag == "h1"]
+    if len(h1) == 1:
+        return h1[0].text, h1[0]
+    if social:
+        parts = [p for p in re.split(r"\s*[_|｜]\s*", social) if p]
+        return parts[0] if parts else social, None
+    return first_segment or None, None
+
+
+def site_of(page: Page, head: HeadInfo, url: str) -> str:
+    """The site's own name: og:site_name, the <title> suffix, a welcome banner, else the host."""
+    named = head.first(SITE_META) or head.ld("publisher")
+    if named:
+        return named
+    segments = head.title_segments
+    if len(segments) >= 2:
+        return segments[-1]
+    for block in page.blocks[:12]:
+        match = WELCOME_BANNER.search(block.text)
+        if match:
+            return match.group("name")
+    host = urlsplit(url).hostname or ""
+    return host[4:] if host.startswith("www.") else host
+
+
+def category_of(
+    page: Page, head: HeadInfo, labelled: Labelled, title: str | None, site: str
+) -> str | None:
+    """The section the site files the article under."""
+    crumb = _breadcrumb_category(page, title, site)
+    if crumb:
+        return crumb
+    if "category" in labelled.values:
+        return labelled.values["category"]
+    section = head.first(SECTION_META) or head.ld("articleSection")
+    if section:
+        return section
+    for prefix in labelled.prefixes:
+        if 2 <= len(prefix) <= 15 and not DATE_PATTERN.search(prefix) and prefix != title:
+            return prefix
+    return None
+
+
+def _breadcrumb_category(page: Page, title: str | None, site: str) -> str | None:
+    for block in page.blocks:
+        if len(block.text) > 200 or not block.links:
+            continue
+        labelled = BREADCRUMB_LABEL.search(block.text)
+        trail = block.links[0] in HOME_LINKS and BREADCRUMB_SEPARATOR.search(block.text)
+        if not (labelled or (trail and len(block.links) >= 2)):
+            continue
+        names = [
+            link
+            for link in block.links
+            if link not in HOME_LINKS
+            and link != title
+            and link != site
+            and link not in NOT_A_CATEGORY
+        ]
+        if names:
+            return names[-1]
+    return None
+
+
+def date_of(
+    head: HeadInfo, labelled: Labelled, header: list[Block], zone: tzinfo = CHINA
+) -> str | None:
+    """The publication time: a labelled line, JSON-LD, meta tags, then a date near the title."""
+    if "date" in labelled.values:
+        found = parse_date(labelled.values["date"], zone)
+        if found:
+            return found
+    for value in (head.ld("datePublished", "dateCreated"), head.first(DATE_META)):
+        if value:
+            found = parse_date(value, zone)
+            if found:
+                return found
+    for block in header:
+        if len(block.text) <= 100:
+            found = parse_date(block.text, zone)
+            if found:
+                return found
+    return None
+
+
+def author_fallback(head: HeadInfo) -> str | None:
+    return clean_value(head.first(AUTHOR_META) or head.ld("author"))
+
+
+def list_values(value: str | None) -> list[str]:
+    return split_list(fold(value)) if value else []

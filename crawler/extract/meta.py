@@ -1,0 +1,118 @@
+"""What the page says about itself in <head>: <title>, meta tags and JSON-LD."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from .text import fold
+
+# Meta names and properties that carry the publication time, most specific first.
+DATE_META = (
+    "article:published_time",
+    "og:article:published_time",
+    "og:published_time",
+    "og:release_date",
+    "publishdate",
+    "publish_date",
+    "publish-date",
+    "pubdate",
+    "publishtime",
+    "publish_time",
+    "dc.date.issued",
+    "dc.date",
+    "dcterms.created",
+    "date",
+    "created",
+    "article:modified_time",
+)
+SECTION_META = ("article:section", "og:article:section", "columnname", "section", "category")
+SITE_META = (
+    "og:site_name",
+    "sitename",
+    "site_name",
+    "application-name",
+    "apple-mobile-web-app-title",
+)
+TITLE_META = ("og:title", "twitter:title", "title", "headline", "articletitle")
+AUTHOR_META = ("author", "article:author", "dc.creator", "byline")
+KEYWORD_META = ("keywords",)
+
+# Separators between an article title and the site / channel names in <title>.
+TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|--|\s[-–—·•]\s|\s*——\s*|\s*—\s*|\s*–\s*)\s*")
+
+
+@dataclass(slots=True)
+class HeadInfo:
+    title: str = ""  # the <title> text
+    meta: dict[str, str] = field(default_factory=dict)  # lower-cased name/property -> content
+    json_ld: list[dict[str, object]] = field(default_factory=list)  # Article-like objects
+
+    def first(self, names: tuple[str, ...]) -> str | None:
+        for name in names:
+            value = self.meta.get(name)
+            if value:
+                return value
+        return None
+
+    def ld(self, *keys: str) -> str | None:
+        for item in self.json_ld:
+            for key in keys:
+                value = item.get(key)
+                if isinstance(value, dict):
+                    value = value.get("name")
+                if isinstance(value, list) and value:
+                    value = value[0]
+                    if isinstance(value, dict):
+                        value = value.get("name")
+                if isinstance(value, str) and value.strip():
+                    return fold(value)
+        return None
+
+    @property
+    def title_segments(self) -> list[str]:
+        return [part for part in TITLE_SEPARATORS.split(self.title) if part]
+
+
+def read_head(root: etree._Element) -> HeadInfo:
+    """Title, meta tags and JSON-LD objects of the page (also when misplaced in <body>)."""
+    info = HeadInfo()
+    title = root.find(".//title")
+    if title is not None:
+        info.title = fold(title.text_content() if hasattr(title, "text_content") else title.text)
+    for meta in root.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        content = meta.get("content")
+        if key and content and key not in info.meta:
+            info.meta[key] = fold(content)
+    for script in root.iter("script"):
+        if (script.get("type") or "").lower() == "application/ld+json" and script.text:
+            info.json_ld.extend(_article_objects(script.text))
+    return info
+
+
+def _article_objects(text: str) -> list[dict[str, object]]:
+    """The objects of a JSON-LD script that describe a page or an article."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return []
+    stack = [data]
+    found: list[dict[str, object]] = []
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            if "@graph" in item:
+                stack.append(item["@graph"])
+            kind = item.get("@type")
+            kinds = kind if isinstance(kind, list) else [kind]
+            if any(
+                isinstance(k, str) and ("Article" in k or k in ("WebPage", "Report")) for k in kinds
+            ):
+                found.append(item)
+    return found

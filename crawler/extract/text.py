@@ -1,0 +1,40 @@
+"""Text normalisation shared by every extraction step.
+
+DESIGN.md allows folding whitespace, &nbsp; and full-width spaces, and nothing else: the
+words stay as the page has them.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Every run of whitespace, no-break spaces (&nbsp;) and ideographic spaces (U+3000) folds to one.
+_SPACE_RUN = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+
+# Punctuation that marks running prose (Chinese and Western); link lists and menus have little.
+PROSE_PUNCTUATION = frozenset("，。；：！？、,.;:!?“”「」（）()…")
+
+# Separators of keyword and tag lists: spaces, ；;，, and 、 (DESIGN.md, "keywords").
+_LIST_SEPARATORS = re.compile(r"[\s\u00a0\u3000;；,，、|/]+")
+
+
+def fold(text: str | None) -> str:
+    """Whitespace, &nbsp; and full-width spaces folded to single spaces, ends trimmed."""
+    if not text:
+        return ""
+    return _SPACE_RUN.sub(" ", text).strip()
+
+
+def punctuation_count(text: str) -> int:
+    """How many prose punctuation marks a text holds."""
+    return sum(1 for char in text if char in PROSE_PUNCTUATION)
+
+
+def split_list(text: str) -> list[str]:
+    """A keyword or tag line split into its items, empty items dropped, order kept, no repeats."""
+    seen: dict[str, None] = {}
+    for item in _LIST_SEPARATORS.split(text):
+        item = item.strip(" .。:：")
+        if item:
+            seen.setdefault(item, None)
+    return list(seen)
