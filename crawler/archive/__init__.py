@@ -1,0 +1,29 @@
+"""The archive database: articles, their versions, fetched pages, crawl runs, failures.
+
+SQLite by default, any SQLAlchemy URL for SQLite or PostgreSQL; see ``open_archive``.
+"""
+
+from crawler.archive.db import (
+    DEFAULT_DATABASE_URL,
+    Archive,
+    Outcome,
+    database_url,
+    open_archive,
+)
+from crawler.archive.errors import ArchiveError
+from crawler.archive.models import FAILURE_STAGES
+from crawler.archive.records import content_hash, utc_now
+from crawler.archive.schema import SCHEMA_VERSION
+
+__all__ = [
+    "DEFAULT_DATABASE_URL",
+    "FAILURE_STAGES",
+    "SCHEMA_VERSION",
+    "Archive",
+    "ArchiveError",
+    "Outcome",
+    "content_hash",
+    "database_url",
+    "open_archive",
+    "utc_now",
+]

@@ -1,0 +1,568 @@
+"""Opening an archive database and reading and writing it through the ``Archive`` class."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import random
+import re
+import time
+from collections.abc import Callable, Iterator, Mapping
+from datetime import date, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal, TypeVar
+
+from sqlalchemy import Connection, Engine, create_engine, func, insert, select, update
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
+
+from crawler.archive import dialect, schema
+from crawler.archive.errors import ArchiveError
+from crawler.archive.models import (
+    FAILURE_STAGES,
+    Article,
+    ArticleVersion,
+    Base,
+    CrawlRun,
+    Failure,
+    Page,
+)
+from crawler.archive.records import content_hash, record_json, utc_now
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DATABASE_URL = "sqlite:///data/archive.sqlite"
+ENV_DATABASE_URL = "ARCHIVE_DB_URL"
+
+Outcome = Literal["new", "changed", "unchanged"]
+T = TypeVar("T")
+Operation = Callable[[Connection], Any]
+
+_PASSWORD = re.compile(r"(://[^:/@]*:)[^@]*@")
+
+
+def _redact(raw: str) -> str:
+    """A URL string fit for an error message: the password replaced by ***."""
+    return _PASSWORD.sub(r"\1***@", raw)
+
+
+def _shown(url: URL) -> str:
+    if url.get_backend_name() == "sqlite" and url.database:
+        return url.database
+    return url.render_as_string(hide_password=True)
+
+
+def database_url(value: str | None = None) -> str:
+    """The SQLAlchemy URL for a user-given database: a URL, a plain file path, or nothing.
+
+    A path becomes ``sqlite:///<absolute path>``; nothing means env ``ARCHIVE_DB_URL``, else
+    ``sqlite:///data/archive.sqlite`` relative to the working directory. For SQLite the
+    parent directory is created here, so that a mistyped path fails now with a message
+    naming it rather than later as an opaque "unable to open database file".
+    """
+    raw = (value or os.environ.get(ENV_DATABASE_URL) or DEFAULT_DATABASE_URL).strip()
+    if "://" in raw:
+        try:
+            url = make_url(raw)
+            url.get_dialect()
+        except NoSuchModuleError:
+            raise ArchiveError(
+                f"unsupported database URL {_redact(raw)!r}: unknown dialect or driver"
+            ) from None
+        except (ArgumentError, ValueError) as exc:
+            raise ArchiveError(f"bad database URL {_redact(raw)!r}: {exc}") from None
+    else:
+        url = URL.create("sqlite", database=raw)
+    if url.get_backend_name() == "sqlite":
+        url = _prepare_sqlite_file(url)
+    return url.render_as_string(hide_password=False)
+
+
+def _prepare_sqlite_file(url: URL) -> URL:
+    database = url.database or ""
+    if database in ("", ":memory:") or database.startswith("file:"):
+        return url  # in-memory or URI form: nothing on disk to prepare
+    path = Path(database).expanduser()
+    path = path if path.is_absolute() else Path.cwd() / path
+    if path.is_dir():
+        raise ArchiveError(f"archive path {path} is a directory, not a database file")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ArchiveError(
+            f"cannot create the directory {path.parent} for the archive {path}: "
+            f"{exc.strerror or exc}"
+        ) from None
+    target = path if path.exists() else path.parent
+    if not os.access(target, os.W_OK):
+        raise ArchiveError(f"archive path {path} is not writable")
+    return url.set(database=str(path))
+
+
+def open_archive(value: str | None = None) -> Archive:
+    """Open (creating or upgrading as needed) the archive at a URL or path.
+
+    Raises ArchiveError naming the database when it cannot be reached, is not an archive,
+    or has a newer schema than this code knows.
+    """
+    url = make_url(database_url(value))
+    where = _shown(url)
+    if url.get_backend_name() not in dialect.SUPPORTED:
+        raise ArchiveError(
+            f"{where}: unsupported database {url.get_backend_name()!r} "
+            f"(supported: {', '.join(dialect.SUPPORTED)})"
+        )
+    try:
+        engine = create_engine(url)
+    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
+        raise ArchiveError(f"cannot open the archive {where}: {exc}") from None
+    dialect.configure_engine(engine)
+    try:
+        with engine.begin() as conn:
+            version = schema.ensure_schema(conn, where)
+    except ArchiveError:
+        engine.dispose()
+        raise
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise ArchiveError(f"cannot open the archive {where}: {_reason(exc)}") from None
+    return Archive(engine, where, version)
+
+
+def _reason(exc: BaseException) -> str:
+    """The driver's own message, first line only: enough to act on, no SQL dump."""
+    orig = getattr(exc, "orig", None)
+    text = str(orig if orig is not None else exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def _to_json(data: Mapping[str, Any]) -> str:
+    """JSON for run arguments and Scrapy stats, which hold datetimes and odd objects."""
+    return json.dumps(dict(data), ensure_ascii=False, sort_keys=True, default=_json_default)
+
+
+class Archive:
+    """One writer's handle on the archive database.
+
+    Writes accumulate in one transaction until ``commit()`` (the store pipeline commits
+    every N items), each inside a savepoint so a bad write is undone alone and the batch
+    survives. The operations of the open batch are remembered: when a concurrent writer
+    causes a deadlock (PostgreSQL) or a lock time-out (SQLite), the batch is rolled back and
+    replayed instead of lost. Not thread-safe: use one Archive per thread or process.
+    """
+
+    MAX_ATTEMPTS = 8
+
+    def __init__(self, engine: Engine, where: str, schema_version: int) -> None:
+        self.engine = engine
+        self.where = where  # the database as shown in messages (no password)
+        self.schema_version = schema_version
+        self._dialect = engine.dialect.name
+        self._conn: Connection | None = None
+        self._pending: list[Operation] = []
+
+    def __repr__(self) -> str:
+        return f"Archive({self.where!r})"
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is not None:
+            self.rollback()
+        self.close()
+
+    # -- transactions -------------------------------------------------------------
+
+    @property
+    def pending(self) -> int:
+        """How many writes wait for the next commit."""
+        return len(self._pending)
+
+    def _connection(self) -> Connection:
+        if self._conn is None or self._conn.closed:
+            self._conn = self.engine.connect()
+        return self._conn
+
+    def _apply(self, op: Callable[[Connection], T]) -> T:
+        conn = self._connection()
+        with conn.begin_nested():
+            return op(conn)
+
+    def _write(self, what: str, op: Callable[[Connection], T]) -> T:
+        """Run one write in the open batch, replaying the batch after a concurrency error."""
+        attempt = 0
+        while True:
+            try:
+                result = self._apply(op)
+            except DBAPIError as exc:
+                if not dialect.is_retryable(exc):
+                    raise ArchiveError(f"{self.where}: {what}: {_reason(exc)}") from None
+                attempt = self._replay(attempt + 1, exc, what)
+                continue
+            except SQLAlchemyError as exc:
+                raise ArchiveError(f"{self.where}: {what}: {_reason(exc)}") from None
+            self._pending.append(op)
+            return result
+
+    def _replay(self, attempt: int, exc: DBAPIError, what: str) -> int:
+        """Roll back, wait a little, redo the batch's writes; return the attempts used."""
+        while True:
+            if attempt >= self.MAX_ATTEMPTS:
+                self._discard()
+                raise ArchiveError(
+                    f"{self.where}: {what}: gave up after {attempt} attempts: {_reason(exc)}"
+                ) from None
+            log.debug("%s: %s; retrying the batch (attempt %d)", self.where, _reason(exc), attempt)
+            self._connection().rollback()
+            time.sleep(random.uniform(0, 0.05 * 2**attempt))
+            try:
+                for op in self._pending:
+                    self._apply(op)
+                return attempt
+            except DBAPIError as again:
+                if not dialect.is_retryable(again):
+                    self._discard()
+                    raise ArchiveError(f"{self.where}: {what}: {_reason(again)}") from None
+                exc, attempt = again, attempt + 1
+
+    def _discard(self) -> None:
+        self._pending.clear()
+        if self._conn is not None and not self._conn.closed:
+            try:
+                self._conn.rollback()
+            except SQLAlchemyError:
+                self._conn.invalidate()
+
+    def commit(self) -> None:
+        """Make the batch's writes durable."""
+        if self._conn is None or not self._conn.in_transaction():
+            self._pending.clear()
+            return
+        attempt = 0
+        while True:
+            try:
+                self._conn.commit()
+                break
+            except DBAPIError as exc:
+                if not dialect.is_retryable(exc):
+                    self._discard()
+                    raise ArchiveError(f"{self.where}: commit: {_reason(exc)}") from None
+                attempt = self._replay(attempt + 1, exc, "commit")
+        self._pending.clear()
+
+    def rollback(self) -> None:
+        """Drop the batch's uncommitted writes."""
+        self._discard()
+
+    def close(self) -> None:
+        """Commit what is pending and release the database."""
+        try:
+            self.commit()
+        finally:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+            self.engine.dispose()
+
+    # -- crawl runs ---------------------------------------------------------------
+
+    def start_run(self, args: Mapping[str, Any], worker: str | None = None) -> int:
+        """Record the start of a crawl and return its run id (committed at once, so that a
+        crashed run is visible as one that never finished)."""
+        values = {"args": _to_json(args), "started_at": utc_now(), "worker": worker}
+
+        def op(conn: Connection) -> int:
+            return int(
+                conn.execute(insert(CrawlRun).values(values).returning(CrawlRun.id)).scalar_one()
+            )
+
+        run_id = self._write("start a crawl run", op)
+        self.commit()
+        return run_id
+
+    def finish_run(self, run_id: int, reason: str | None, stats: Mapping[str, Any]) -> None:
+        """Record how and when a crawl ended, with its stats; commits."""
+        values = {"finished_at": utc_now(), "finish_reason": reason, "stats": _to_json(stats)}
+
+        def op(conn: Connection) -> None:
+            conn.execute(update(CrawlRun).where(CrawlRun.id == run_id).values(values))
+
+        self._write(f"finish crawl run {run_id}", op)
+        self.commit()
+
+    # -- articles -----------------------------------------------------------------
+
+    def save_article(
+        self, record: Mapping[str, Any], *, incomplete: bool = False, run_id: int | None = None
+    ) -> Outcome:
+        """Upsert one record by its URL; say whether it was new, changed or unchanged.
+
+        One ``INSERT … ON CONFLICT (url) DO UPDATE`` both creates the row and, on conflict,
+        bumps last_seen and times_seen while locking the row; times_seen read back tells a
+        fresh insert from an existing row without a racy read-before-write. A distinct
+        content becomes a new article_versions row (unique on article and hash, so
+        concurrent writers cannot duplicate it). An incomplete record (a continuation
+        page failed) is kept as a version but does not replace a complete current record:
+        a transient error must not degrade the archive.
+
+        The outcome is as observed when the write ran; if a concurrency conflict later
+        makes the batch replay, the database is exact but an earlier outcome may differ
+        from the replayed one (only stats counters can be off, never rows).
+        """
+        url = record.get("url")
+        if not isinstance(url, str) or not url:
+            raise ArchiveError(f"{self.where}: cannot save a record without a url: {record!r:.200}")
+        data = dict(record)
+        try:
+            digest = content_hash(data)
+            data["content_hash"] = digest
+            text = record_json(data)
+        except (TypeError, ValueError) as exc:
+            raise ArchiveError(f"{self.where}: record of {url} is not JSON data: {exc}") from None
+        now = utc_now()
+        fields = {
+            "site": data.get("site"),
+            "title": data.get("title"),
+            "category": data.get("category"),
+            "published_at": data.get("published_at"),
+            "record": text,
+            "content_hash": digest,
+            "extractor_version": data.get("extractor_version"),
+            "incomplete": incomplete,
+        }
+        version = {
+            "content_hash": digest,
+            "record": text,
+            "seen_at": now,
+            "run_id": run_id,
+            "incomplete": incomplete,
+        }
+
+        def op(conn: Connection) -> Outcome:
+            stmt = dialect.insert(self._dialect, Article).values(
+                url=url,
+                first_seen=now,
+                last_seen=now,
+                last_changed=now,
+                times_seen=1,
+                status="ok",
+                **fields,
+            )
+            stmt = stmt.on_conflict_do_update(
+                index_elements=[Article.url],
+                set_={
+                    "last_seen": stmt.excluded.last_seen,
+                    "times_seen": Article.times_seen + 1,
+                    "status": "ok",
+                },
+            )
+            row = conn.execute(
+                stmt.returning(
+                    Article.id, Article.content_hash, Article.incomplete, Article.times_seen
+                )
+            ).one()
+            article_id, current_hash, current_incomplete, times_seen = row
+            if times_seen == 1:
+                self._add_version(conn, article_id, version)
+                return "new"
+            if current_hash == digest:
+                if current_incomplete != incomplete:
+                    conn.execute(
+                        update(Article)
+                        .where(Article.id == article_id)
+                        .values(incomplete=incomplete)
+                    )
+                return "unchanged"
+            self._add_version(conn, article_id, version)
+            if incomplete and not current_incomplete:
+                return "unchanged"
+            conn.execute(
+                update(Article).where(Article.id == article_id).values(last_changed=now, **fields)
+            )
+            return "changed"
+
+        return self._write(f"save {url}", op)
+
+    def _add_version(self, conn: Connection, article_id: int, version: Mapping[str, Any]) -> None:
+        stmt = dialect.insert(self._dialect, ArticleVersion).values(
+            article_id=article_id, **version
+        )
+        conn.execute(
+            stmt.on_conflict_do_nothing(
+                index_elements=[ArticleVersion.article_id, ArticleVersion.content_hash]
+            )
+        )
+
+    def mark_gone(self, url: str) -> bool:
+        """Mark an article whose page now answers 404/410; True if the URL was archived."""
+
+        def op(conn: Connection) -> bool:
+            result = conn.execute(
+                update(Article).where(Article.url == url).values(status="gone", last_seen=utc_now())
+            )
+            return bool(result.rowcount)
+
+        return self._write(f"mark {url} gone", op)
+
+    def set_http_validators(self, url: str, *, etag: str | None, last_modified: str | None) -> None:
+        """Remember the first page's ETag / Last-Modified for conditional re-fetches."""
+
+        def op(conn: Connection) -> None:
+            conn.execute(
+                update(Article)
+                .where(Article.url == url)
+                .values(etag=etag, last_modified=last_modified)
+            )
+
+        self._write(f"set validators of {url}", op)
+
+    def http_validators(self, url: str) -> tuple[str | None, str | None] | None:
+        """(etag, last_modified) of an archived article, None when the URL is unknown."""
+        row = self._read(select(Article.etag, Article.last_modified).where(Article.url == url))
+        return None if row is None else (row[0], row[1])
+
+    def get_record(self, url: str) -> dict[str, Any] | None:
+        """The current record of one article, None when the URL is not archived."""
+        row = self._read(select(Article.record).where(Article.url == url))
+        return None if row is None else dict(json.loads(row[0]))
+
+    def _read(self, stmt: Any) -> Any:
+        """First row of a query: inside the open batch when there is one (to see its
+        writes), else on a short read-only connection that takes no write lock."""
+        try:
+            if self._conn is not None and self._conn.in_transaction():
+                return self._conn.execute(stmt).first()
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(**{dialect.READ_ONLY: True})
+                with conn.begin():
+                    return conn.execute(stmt).first()
+        except SQLAlchemyError as exc:
+            raise ArchiveError(f"{self.where}: read failed: {_reason(exc)}") from None
+
+    # -- pages and failures ----------------------------------------------------------
+
+    def record_page(
+        self,
+        url: str,
+        *,
+        run_id: int | None = None,
+        status: int | None = None,
+        content_type: str | None = None,
+        encoding: str | None = None,
+        size: int | None = None,
+        kind: str | None = None,
+        fetched_at: str | None = None,
+        article_url: str | None = None,
+        warc_file: str | None = None,
+        warc_offset: int | None = None,
+        warc_length: int | None = None,
+    ) -> None:
+        """Log one fetched URL (any kind, any status) in the pages ledger."""
+        values = {
+            "url": url,
+            "run_id": run_id,
+            "status": status,
+            "content_type": content_type,
+            "encoding": encoding,
+            "size": size,
+            "kind": kind,
+            "fetched_at": fetched_at or utc_now(),
+            "article_url": article_url,
+            "warc_file": warc_file,
+            "warc_offset": warc_offset,
+            "warc_length": warc_length,
+        }
+
+        def op(conn: Connection) -> None:
+            conn.execute(insert(Page).values(values))
+
+        self._write(f"record page {url}", op)
+
+    def record_failure(self, url: str, stage: str, reason: str, run_id: int | None = None) -> None:
+        """Log why a URL did not become a stored record, so it can be retried or re-parsed."""
+        if stage not in FAILURE_STAGES:
+            raise ArchiveError(
+                f"{self.where}: unknown failure stage {stage!r} for {url} "
+                f"(one of {', '.join(FAILURE_STAGES)})"
+            )
+        values = {"url": url, "run_id": run_id, "stage": stage, "reason": reason, "at": utc_now()}
+
+        def op(conn: Connection) -> None:
+            conn.execute(insert(Failure).values(values))
+
+        self._write(f"record failure of {url}", op)
+
+    # -- reading ---------------------------------------------------------------------
+
+    def iter_records(
+        self,
+        *,
+        site: str | None = None,
+        changed_since: str | None = None,
+        include_incomplete: bool = True,
+        include_gone: bool = False,
+        batch_size: int = 500,
+    ) -> Iterator[dict[str, Any]]:
+        """Stream current records in archive order, for export.
+
+        Commits the pending batch first so the export sees it, then reads on a separate
+        connection with a server-side cursor (``yield_per``), so memory stays flat however
+        large the archive. ``changed_since`` is an ISO 8601 UTC time stamp.
+        """
+        self.commit()
+        stmt = select(Article.record).order_by(Article.id)
+        if site is not None:
+            stmt = stmt.where(Article.site == site)
+        if changed_since is not None:
+            stmt = stmt.where(Article.last_changed >= changed_since)
+        if not include_incomplete:
+            stmt = stmt.where(Article.incomplete.is_(False))
+        if not include_gone:
+            stmt = stmt.where(Article.status == "ok")
+        for (text,) in self._stream(stmt, batch_size):
+            yield dict(json.loads(text))
+
+    def iter_failures(
+        self, *, run_id: int | None = None, stage: str | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Stream recorded failures, oldest first, optionally of one run or stage."""
+        self.commit()
+        stmt = select(*Failure.__table__.columns).order_by(Failure.id)
+        if run_id is not None:
+            stmt = stmt.where(Failure.run_id == run_id)
+        if stage is not None:
+            stmt = stmt.where(Failure.stage == stage)
+        for row in self._stream(stmt, 500):
+            yield dict(row._mapping)
+
+    def _stream(self, stmt: Any, batch_size: int) -> Iterator[Any]:
+        try:
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(
+                    stream_results=True, yield_per=batch_size, **{dialect.READ_ONLY: True}
+                )
+                with conn.begin():
+                    yield from conn.execute(stmt)
+        except SQLAlchemyError as exc:
+            raise ArchiveError(f"{self.where}: read failed: {_reason(exc)}") from None
+
+    def counts(self) -> dict[str, int]:
+        """Row count of every archive table (committed rows plus this batch's)."""
+        return {
+            name: int(self._read(select(func.count()).select_from(table))[0])
+            for name, table in Base.metadata.tables.items()
+        }

@@ -1,0 +1,336 @@
+"""The archive database, on a real SQLite file and, when ARCHIVE_TEST_PG_URL is set, on
+PostgreSQL (each test in a fresh schema, dropped afterwards)."""
+
+from __future__ import annotations
+
+import os
+import random
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from crawler.archive import (
+    SCHEMA_VERSION,
+    Archive,
+    ArchiveError,
+    content_hash,
+    database_url,
+    open_archive,
+    schema,
+)
+
+PG_ENV = "ARCHIVE_TEST_PG_URL"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database URL for an empty archive on each backend."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "archive.sqlite")
+        return
+    base = os.environ.get(PG_ENV)
+    if not base:
+        pytest.skip(f"set {PG_ENV} (e.g. postgresql+psycopg://postgres@127.0.0.1/test) to run")
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{name}"'))
+    try:
+        url = make_url(base).update_query_dict({"options": f"-csearch_path={name}"})
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def archive(db_url: str) -> Iterator[Archive]:
+    with open_archive(db_url) as opened:
+        yield opened
+
+
+def record(n: int, body: str = "正文第一段。\n\n正文第二段。", **extra: Any) -> dict[str, Any]:
+    return {
+        "url": f"http://example.cn/a/{n}.html",
+        "pages": [f"http://example.cn/a/{n}.html"],
+        "site": "范文网",
+        "title": f"工作报告 {n}",
+        "category": "工作报告",
+        "published_at": "2024-03-01T10:00:00+08:00",
+        "abstract": None,
+        "keywords": [],
+        "body": body,
+        "credits": {"author": None, "author_unit": None, "editor": None, "source": None},
+        "tags": [],
+        "fetched_at": "2024-03-02T00:00:00+00:00",
+        "content_hash": None,
+        "extractor_version": "1",
+        **extra,
+    }
+
+
+def test_save_new_unchanged_changed(archive: Archive) -> None:
+    run = archive.start_run({"spider": "test"})
+    assert archive.save_article(record(1), run_id=run) == "new"
+    refetched = record(1, fetched_at="2024-04-01T00:00:00+00:00", extractor_version="2")
+    assert archive.save_article(refetched, run_id=run) == "unchanged"
+    assert archive.save_article(record(1, body="改过的正文。"), run_id=run) == "changed"
+    archive.commit()
+    counts = archive.counts()
+    assert counts["articles"] == 1
+    assert counts["article_versions"] == 2
+    current = archive.get_record("http://example.cn/a/1.html")
+    assert current is not None
+    assert current["body"] == "改过的正文。"
+    assert current["content_hash"] == content_hash(record(1, body="改过的正文。"))
+    assert archive.get_record("http://example.cn/a/404.html") is None
+
+
+def test_versions_kept_when_content_returns(archive: Archive) -> None:
+    outcomes = [
+        archive.save_article(record(1, body=body)) for body in ("甲。", "乙。", "甲。", "甲。")
+    ]
+    assert outcomes == ["new", "changed", "changed", "unchanged"]
+    assert archive.counts()["article_versions"] == 2
+    assert archive.get_record("http://example.cn/a/1.html")["body"] == "甲。"  # type: ignore[index]
+
+
+def test_incomplete_record_does_not_replace_complete(archive: Archive) -> None:
+    assert archive.save_article(record(1)) == "new"
+    assert archive.save_article(record(1, body="只有第一页。"), incomplete=True) == "unchanged"
+    assert archive.get_record("http://example.cn/a/1.html")["body"] == record(1)["body"]  # type: ignore[index]
+    assert archive.counts()["article_versions"] == 2  # nothing lost
+    assert list(archive.iter_records(include_incomplete=False))
+
+
+def test_rerun_adds_no_rows(db_url: str) -> None:
+    for expected in ("new", "unchanged"):
+        with open_archive(db_url) as archive:
+            run = archive.start_run({"spider": "test"})
+            assert {archive.save_article(record(n), run_id=run) for n in range(5)} == {expected}
+            archive.finish_run(run, "finished", {})
+    with open_archive(db_url) as archive:
+        counts = archive.counts()
+    assert counts["articles"] == 5
+    assert counts["article_versions"] == 5
+    assert counts["crawl_runs"] == 2
+
+
+def test_uncommitted_batch_is_rolled_back(db_url: str) -> None:
+    archive = open_archive(db_url)
+    archive.save_article(record(1))
+    archive.commit()
+    archive.save_article(record(2))
+    assert archive.pending == 1
+    archive.rollback()
+    archive.close()
+    with open_archive(db_url) as again:
+        assert again.counts()["articles"] == 1
+
+
+def test_runs_pages_and_failures_recorded(archive: Archive) -> None:
+    from datetime import UTC, datetime
+
+    run = archive.start_run({"spider": "test", "start_urls": ["http://example.cn/"]}, "w1")
+    archive.record_page(
+        "http://example.cn/a/1.html", run_id=run, status=200, kind="article", size=123
+    )
+    archive.record_failure("http://example.cn/a/2.html", "fetch", "HTTP 500", run)
+    archive.record_failure("http://example.cn/a/3.html", "extract", "no body found", run)
+    with pytest.raises(ArchiveError, match="unknown failure stage"):
+        archive.record_failure("http://example.cn/a/4.html", "parse", "x", run)
+    archive.finish_run(run, "finished", {"start_time": datetime.now(UTC), "item_scraped_count": 1})
+    failures = list(archive.iter_failures(run_id=run))
+    assert [(f["url"], f["stage"], f["reason"]) for f in failures] == [
+        ("http://example.cn/a/2.html", "fetch", "HTTP 500"),
+        ("http://example.cn/a/3.html", "extract", "no body found"),
+    ]
+    assert [f["stage"] for f in archive.iter_failures(stage="extract")] == ["extract"]
+    counts = archive.counts()
+    assert counts["pages"] == 1
+    assert counts["crawl_runs"] == 1
+
+
+def test_iter_records_streams_and_filters(archive: Archive) -> None:
+    for n in range(23):
+        archive.save_article(record(n, site="甲网" if n % 2 else "乙网"))
+    urls = [r["url"] for r in archive.iter_records(batch_size=5)]  # commits first
+    assert urls == [record(n)["url"] for n in range(23)]
+    assert len(list(archive.iter_records(site="甲网"))) == 11
+    assert list(archive.iter_records(changed_since="2999-01-01T00:00:00+00:00")) == []
+    assert archive.mark_gone(record(0)["url"])
+    assert len(list(archive.iter_records())) == 22
+    assert len(list(archive.iter_records(include_gone=True))) == 23
+
+
+def test_http_validators(archive: Archive) -> None:
+    archive.save_article(record(1))
+    archive.set_http_validators(record(1)["url"], etag='"abc"', last_modified="Mon, 01 Jan 2024")
+    assert archive.http_validators(record(1)["url"]) == ('"abc"', "Mon, 01 Jan 2024")
+    assert archive.http_validators("http://example.cn/none") is None
+
+
+def test_schema_created_and_reopened(db_url: str) -> None:
+    with open_archive(db_url) as archive:
+        assert archive.schema_version == SCHEMA_VERSION
+        archive.save_article(record(1))
+    with open_archive(db_url) as archive:
+        assert archive.schema_version == SCHEMA_VERSION
+        assert archive.counts()["articles"] == 1
+        assert archive.counts()["schema_version"] == 1
+
+
+def test_older_schema_is_upgraded_and_newer_refused(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    open_archive(db_url).close()
+    ran: list[int] = []
+
+    def add_note(conn: Any) -> None:
+        ran.append(1)
+        conn.execute(text("ALTER TABLE failures ADD COLUMN note TEXT"))
+
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setitem(schema.MIGRATIONS, SCHEMA_VERSION, add_note)
+    with open_archive(db_url) as archive:
+        assert archive.schema_version == SCHEMA_VERSION + 1
+        columns = {c["name"] for c in inspect(archive.engine).get_columns("failures")}
+        assert "note" in columns
+    with open_archive(db_url):
+        pass
+    assert ran == [1]  # once only
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", SCHEMA_VERSION)
+    with pytest.raises(ArchiveError, match="newer than this"):
+        open_archive(db_url)
+
+
+def test_non_archive_database_refused(db_url: str) -> None:
+    engine = create_engine(database_url(db_url))
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE customers (id INTEGER PRIMARY KEY)"))
+    engine.dispose()
+    with pytest.raises(ArchiveError, match=r"not a report-archiver archive.*customers"):
+        open_archive(db_url)
+
+
+def test_non_database_file_refused(tmp_path: Path) -> None:
+    path = tmp_path / "notes.sqlite"
+    path.write_text("just some notes, not a database\n" * 100)
+    with pytest.raises(ArchiveError, match=str(path)):
+        open_archive(str(path))
+
+
+def test_other_sqlite_file_names_its_path(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    with pytest.raises(ArchiveError, match=f"{path} is not a report-archiver archive"):
+        open_archive(str(path))
+
+
+def test_database_url_forms(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ARCHIVE_DB_URL", raising=False)
+    assert database_url(None) == f"sqlite:///{tmp_path}/data/archive.sqlite"
+    assert (tmp_path / "data").is_dir()
+    assert database_url("sub/dir/a.sqlite") == f"sqlite:///{tmp_path}/sub/dir/a.sqlite"
+    assert (tmp_path / "sub" / "dir").is_dir()
+    assert database_url("sqlite:///rel.sqlite") == f"sqlite:///{tmp_path}/rel.sqlite"
+    pg = "postgresql+psycopg://u:pw@db.example:5432/archive"
+    assert database_url(pg) == pg
+    monkeypatch.setenv("ARCHIVE_DB_URL", str(tmp_path / "env.sqlite"))
+    assert database_url(None) == f"sqlite:///{tmp_path}/env.sqlite"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("postgresql://u:secret@host:badport/db", r"bad database URL 'postgresql://u:\*\*\*@host"),
+        ("nosuchdb://host/x", "unsupported database URL 'nosuchdb://host/x'"),
+        ("/proc/no/such/dir/archive.sqlite", "/proc/no/such/dir"),
+    ],
+)
+def test_bad_database_url(value: str, message: str) -> None:
+    with pytest.raises(ArchiveError, match=message) as info:
+        database_url(value)
+    assert "secret" not in str(info.value)
+
+
+def test_unreachable_server_names_it() -> None:
+    url = "postgresql+psycopg://nobody:pw@127.0.0.1:1/none?connect_timeout=2"
+    with pytest.raises(ArchiveError, match=r"cannot open the archive postgresql\+psycopg://nobody"):
+        open_archive(url)
+
+
+def test_directory_path_refused(tmp_path: Path) -> None:
+    with pytest.raises(ArchiveError, match="is a directory"):
+        database_url(str(tmp_path))
+
+
+def test_content_hash_ignores_provenance_and_key_order() -> None:
+    base = record(1)
+    later = record(1, fetched_at="2030-01-01T00:00:00+00:00", extractor_version="9")
+    later["content_hash"] = "stale"
+    assert content_hash(base) == content_hash(later)
+    assert content_hash(dict(reversed(list(base.items())))) == content_hash(base)
+    assert content_hash(record(1, title="别的标题")) != content_hash(base)
+
+
+def test_concurrent_writers(db_url: str) -> None:
+    """Threads, each its own Archive, save the same URLs in different orders and with one of
+    two contents, in batches: one row per URL, each distinct content stored once."""
+    open_archive(db_url).close()
+    urls = range(30)
+    threads_n, variants = 4, ("版本一。", "版本二。")
+    saved: dict[int, set[str]] = {n: set() for n in urls}
+    lock = threading.Lock()
+    errors: list[BaseException] = []
+    start = threading.Barrier(threads_n)
+
+    def work(seed: int) -> None:
+        rng = random.Random(seed)
+        order = list(urls)
+        rng.shuffle(order)
+        try:
+            with open_archive(db_url) as archive:
+                start.wait()
+                for i, n in enumerate(order):
+                    body = variants[(seed + n) % 2]
+                    archive.save_article(record(n, body=body))
+                    with lock:
+                        saved[n].add(body)
+                    if i % 5 == 4:
+                        archive.commit()
+        except BaseException as exc:  # surfaced in the main thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(seed,)) for seed in range(threads_n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+
+    with open_archive(db_url) as archive, archive.engine.connect() as conn:
+        counts = archive.counts()
+        assert counts["articles"] == len(urls)
+        assert counts["article_versions"] == sum(len(bodies) for bodies in saved.values())
+        assert conn.scalar(text("SELECT sum(times_seen) FROM articles")) == threads_n * len(urls)
+        duplicates = conn.execute(
+            text(
+                "SELECT article_id, content_hash FROM article_versions "
+                "GROUP BY article_id, content_hash HAVING count(*) > 1"
+            )
+        ).all()
+        assert duplicates == []
+        for current in archive.iter_records():
+            n = int(current["url"].rsplit("/", 1)[1].split(".")[0])
+            assert current["body"] in saved[n]
