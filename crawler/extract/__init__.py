@@ -3,6 +3,9 @@
 Pure functions on lxml trees: no Scrapy, no I/O. The cascade for one page:
 decode -> parse -> read <head> -> split the body into blocks -> find the content container
 -> read labelled lines and fields -> keep the body's paragraphs.
+
+`extract`, `extract_article`, `continuation_urls` and `page_kind` are the documented API;
+`analyse` gives a crawler all three answers for one page from a single parse.
 """
 
 from __future__ import annotations
@@ -16,10 +19,10 @@ from typing import Literal
 from lxml import etree
 
 from ..items import Credits, Report
-from .blocks import Block, Page, parse, segment
+from .blocks import Block, Page, parse, parse_bytes, segment
 from .content import body_blocks, find_containers, is_navigation, is_prose
-from .dates import CHINA
-from .decode import decode_html
+from .dates import CHINA, parse_date
+from .decode import decode_html, decodes_exactly
 from .fields import (
     CREDIT_FIELDS,
     author_fallback,
@@ -30,18 +33,22 @@ from .fields import (
     site_of,
     title_of,
 )
-from .labels import read_labels
 from .meta import HeadInfo, read_head
-from .urls import canonical_url, same_article_pages
+from .text import fold
+from .urls import canonical_url, page_key, same_article_pages
 
 __all__ = [
     "EXTRACTOR_VERSION",
     "ExtractError",
     "FieldRules",
+    "PageAnalysis",
     "Report",
+    "analyse",
+    "canonical_url",
     "continuation_urls",
     "extract",
     "extract_article",
+    "merge_pages",
     "page_kind",
 ]
 
@@ -52,6 +59,8 @@ PageKind = Literal["article", "list", "other"]
 PAGER_LINK = re.compile(
     r"^(?:\d{1,3}|\[\d{1,3}\]|下一页|上一页|下页|上页|尾页|末页|第\s*\d+\s*页|next|»|›)$", re.I
 )
+# Fields a site profile may point at with an XPath, overriding the generic reading.
+OVERRIDABLE = ("body", "title", "category", "published_at", *CREDIT_FIELDS)
 
 
 class ExtractError(ValueError):
@@ -60,18 +69,29 @@ class ExtractError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class FieldRules:
-    """Per-site overrides from a site profile: XPath/CSS-free data the extractor applies."""
+    """Per-site overrides from a site profile, applied as data."""
 
     zone: tzinfo = CHINA  # the site's time zone for dates without one
-    xpaths: Mapping[str, str] = field(default_factory=dict)  # field -> XPath of its element
+    xpaths: Mapping[str, str] = field(default_factory=dict)  # field -> XPath of its element(s)
 
 
 DEFAULT_RULES = FieldRules()
 
 
 @dataclass(slots=True)
+class PageAnalysis:
+    """What a crawler needs to know of one fetched page."""
+
+    kind: PageKind
+    encoding: str
+    continuation_urls: list[str]  # other pages of this article, in order
+    report: Report  # the page's record (meaningful when kind == "article")
+    page_number: int  # 1 for an article's first page, 2 for its _2 page, …
+
+
+@dataclass(slots=True)
 class _Parsed:
-    """A page decoded, parsed and segmented once, shared by extract, page_kind and pagination."""
+    """A page decoded, parsed and segmented once."""
 
     url: str
     encoding: str
@@ -81,46 +101,50 @@ class _Parsed:
     body: list[Block]
 
 
-def _prepare(body: bytes, url: str, headers: Mapping[str, str] | None) -> _Parsed:
+def _prepare(
+    body: bytes, url: str, headers: Mapping[str, str] | None, rules: FieldRules
+) -> _Parsed:
     if not body or not body.strip():
         raise ExtractError(f"{url}: empty response")
     if b"\x00" in body[:2048] and not body.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ExtractError(f"{url}: binary content, not HTML")
     text, encoding = decode_html(body, headers)
-    root = parse(text)
+    root = parse_bytes(body, encoding) if decodes_exactly(body, text, encoding) else None
+    if root is None:
+        root = parse(text)
     if root is None:
         raise ExtractError(f"{url}: no HTML markup")
     head = read_head(root)
+    overrides = _override_texts(root, rules)
     page = segment(root)
-    containers = find_containers(page)
-    return _Parsed(url, encoding, head, page, containers, body_blocks(page, containers))
+    containers = overrides.pop("body", None) or find_containers(page)
+    parsed = _Parsed(url, encoding, head, page, containers, body_blocks(page, containers))
+    return parsed
 
 
-def extract(
-    body: bytes,
-    url: str,
-    headers: Mapping[str, str] | None = None,
-    *,
-    rules: FieldRules = DEFAULT_RULES,
-) -> Report:
-    """One page -> its record. Raises ExtractError when the bytes are not an HTML page."""
-    parsed = _prepare(body, url, headers)
-    head = parsed.head
-    page = parsed.page
+def _override_texts(root: etree._Element, rules: FieldRules) -> dict[str, list[etree._Element]]:
+    """The elements a site profile's XPaths select, per field."""
+    found: dict[str, list[etree._Element]] = {}
+    for name, xpath in rules.xpaths.items():
+        try:
+            result = root.xpath(xpath)
+        except etree.XPathError:
+            continue
+        if isinstance(result, list):
+            found[name] = [e for e in result if isinstance(e, etree._Element)]
+    return found
+
+
+def _record(parsed: _Parsed, rules: FieldRules, root_overrides: Mapping[str, str]) -> Report:
+    head, page, body_list = parsed.head, parsed.page, parsed.body
     title, title_block = title_of(page, head)
-    site = site_of(page, head, url)
-    body_list = parsed.body
+    site = site_of(page, head, parsed.url)
     first_body = body_list[0].index if body_list else len(page.blocks)
     last_body = body_list[-1].index if body_list else first_body
     start = title_block.index if title_block is not None else max(first_body - 8, 0)
     # Labelled lines live between the title and a little after the body's end.
-    region = [
-        b
-        for b in page.blocks[start : last_body + 16]
-        if (b.link_density <= 0.5 or _has_label_head(b)) and not is_navigation(b)
-    ]
-    following = {region[i].index: region[i + 1] for i in range(len(region) - 1)}
-    labelled = read_labelled(region, following)
+    region = [b for b in page.blocks[start : last_body + 16] if not is_navigation(b)]
+    labelled = read_labelled(region)
     # The lines between the title and the body: where an unlabelled date may stand.
     header = page.blocks[start : max(first_body, start + 1)]
     values = labelled.values
@@ -134,9 +158,9 @@ def extract(
         and (title_block is None or b.index > title_block.index)
         and b.text != title
     ]
-    return Report(
-        url=canonical_url(url),
-        pages=[canonical_url(url)],
+    report = Report(
+        url=canonical_url(parsed.url),
+        pages=[canonical_url(parsed.url)],
         site=site,
         title=title,
         category=category_of(page, head, labelled, title, site),
@@ -148,56 +172,123 @@ def extract(
         tags=list_values(values.get("tags")),
         extractor_version=EXTRACTOR_VERSION,
     )
+    for name, text in root_overrides.items():
+        if name == "published_at":
+            report.published_at = parse_date(text, rules.zone) or report.published_at
+        elif name in CREDIT_FIELDS:
+            setattr(report.credits, name, text)
+        elif name in ("title", "category"):
+            setattr(report, name, text)
+    return report
 
 
-def _has_label_head(block: Block) -> bool:
-    items = read_labels(block.text)
-    return bool(items) and items[0].start <= 1
+def analyse(
+    body: bytes,
+    url: str,
+    headers: Mapping[str, str] | None = None,
+    *,
+    rules: FieldRules = DEFAULT_RULES,
+) -> PageAnalysis:
+    """Kind, encoding, continuation pages and record of one page, from a single parse."""
+    overrides = _field_override_texts(body, headers, rules)
+    parsed = _prepare(body, url, headers, rules)
+    kind = _kind(parsed)
+    pages = _continuations(parsed) if kind == "article" else []
+    return PageAnalysis(
+        kind=kind,
+        encoding=parsed.encoding,
+        continuation_urls=pages,
+        report=_record(parsed, rules, overrides),
+        page_number=page_key(url)[1] if pages else 1,
+    )
+
+
+def _field_override_texts(
+    body: bytes, headers: Mapping[str, str] | None, rules: FieldRules
+) -> dict[str, str]:
+    """Texts of the non-body fields a site profile selects; nothing to do without a profile."""
+    wanted = {k: v for k, v in rules.xpaths.items() if k != "body" and k in OVERRIDABLE}
+    if not wanted:
+        return {}
+    root = parse(decode_html(body, headers)[0])
+    if root is None:
+        return {}
+    texts: dict[str, str] = {}
+    for name, elements in _override_texts(root, FieldRules(xpaths=wanted)).items():
+        text = fold(
+            " ".join(
+                e.text_content() if hasattr(e, "text_content") else "".join(e.itertext())
+                for e in elements
+            )
+        )
+        if text:
+            texts[name] = text
+    return texts
+
+
+def extract(
+    body: bytes,
+    url: str,
+    headers: Mapping[str, str] | None = None,
+    *,
+    rules: FieldRules = DEFAULT_RULES,
+) -> Report:
+    """One page -> its record. Raises ExtractError when the bytes are not an HTML page."""
+    return analyse(body, url, headers, rules=rules).report
+
+
+def merge_pages(reports: Sequence[Report]) -> Report:
+    """The records of an article's pages, in order -> one record of the whole article."""
+    if not reports:
+        raise ExtractError("no pages given")
+    first = reports[0]
+    merged = Report.from_dict(first.to_dict())
+    for later in reports[1:]:
+        for name in CREDIT_FIELDS:
+            if getattr(merged.credits, name) is None:
+                setattr(merged.credits, name, getattr(later.credits, name))
+        merged.abstract = merged.abstract or later.abstract
+        merged.keywords = merged.keywords or later.keywords
+        merged.tags = merged.tags or later.tags
+        merged.category = merged.category or later.category
+        merged.published_at = merged.published_at or later.published_at
+    merged.body = "\n\n".join(r.body for r in reports if r.body)
+    merged.pages = [r.url for r in reports if r.url]
+    return merged
 
 
 def extract_article(
-    pages: Sequence[tuple[str, bytes]], *, rules: FieldRules = DEFAULT_RULES
+    pages: Sequence[tuple[str, bytes]],
+    *,
+    rules: FieldRules = DEFAULT_RULES,
 ) -> Report:
     """The pages of one article, in order -> one record: bodies joined, every URL in pages."""
-    if not pages:
-        raise ExtractError("no pages given")
-    records = [extract(body, url, rules=rules) for url, body in pages]
-    first = records[0]
-    for later in records[1:]:
-        for name in CREDIT_FIELDS:
-            if getattr(first.credits, name) is None:
-                setattr(first.credits, name, getattr(later.credits, name))
-        first.abstract = first.abstract or later.abstract
-        first.keywords = first.keywords or later.keywords
-        first.tags = first.tags or later.tags
-        first.category = first.category or later.category
-        first.published_at = first.published_at or later.published_at
-    first.body = "\n\n".join(r.body for r in records if r.body)
-    first.pages = [canonical_url(url) for url, _ in pages]
-    return first
+    return merge_pages([extract(body, url, rules=rules) for url, body in pages])
 
 
 def continuation_urls(body: bytes, url: str) -> list[str]:
     """The other pages of this article (分页), in page order; [] for lists and single pages."""
     try:
-        parsed = _prepare(body, url, None)
+        parsed = _prepare(body, url, None, DEFAULT_RULES)
     except ExtractError:
         return []
-    if _kind(parsed) != "article":
-        return []
+    return _continuations(parsed) if _kind(parsed) == "article" else []
+
+
+def _continuations(parsed: _Parsed) -> list[str]:
     hrefs = [
         href
         for block in parsed.page.blocks
         for text, href in zip(block.links, block.hrefs, strict=False)
         if PAGER_LINK.match(text)
     ]
-    return same_article_pages(url, hrefs)
+    return same_article_pages(parsed.url, hrefs)
 
 
 def page_kind(body: bytes, url: str) -> PageKind:
     """Whether a page is an article, a list of articles, or something else."""
     try:
-        parsed = _prepare(body, url, None)
+        parsed = _prepare(body, url, None, DEFAULT_RULES)
     except ExtractError:
         return "other"
     return _kind(parsed)
@@ -205,20 +296,24 @@ def page_kind(body: bytes, url: str) -> PageKind:
 
 def _kind(parsed: _Parsed) -> PageKind:
     prose = [b for b in parsed.body if is_prose(b)]
-    prose_chars = sum(b.prose_chars for b in prose)
+    if sum(b.prose_chars for b in prose) >= 150 and not _excerpt_list(parsed):
+        return "article"
     title_links = [text for b in parsed.page.blocks for text in b.links if 6 <= len(text) <= 60]
-    if prose_chars >= 150 and len(prose) >= 1:
-        # Lists with excerpts have prose too, but a title link for every excerpt.
-        inside = [
-            b
-            for b in parsed.page.blocks
-            if any(parsed.page.contains(c, b) for c in parsed.containers)
-        ]
-        linked_items = sum(
-            1 for b in inside if b.links and b.link_density > 0.3 and len(b.links[0]) >= 6
-        )
-        if linked_items < max(5, len(prose)):
-            return "article"
     if len(title_links) >= 8:
         return "list"
     return "other"
+
+
+def _excerpt_list(parsed: _Parsed) -> bool:
+    """A list whose items are a title link followed by an excerpt, which reads like prose."""
+    inside = [
+        b for b in parsed.page.blocks if any(parsed.page.contains(c, b) for c in parsed.containers)
+    ]
+    prose = 0
+    after_title_link = 0
+    for previous, block in zip([None, *inside], inside, strict=False):
+        if is_prose(block):
+            prose += 1
+            titled = previous is not None and previous.links and previous.link_density > 0.5
+            after_title_link += bool(titled or (block.links and len(block.links[0]) >= 6))
+    return after_title_link >= 4 and after_title_link * 2 >= prose

@@ -7,9 +7,9 @@ content scoring, boilerplate removal and field reading share one cheap pass over
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from lxml import etree, html
+from lxml import etree
 
 from .text import fold, punctuation_count
 
@@ -104,35 +104,57 @@ CONTAINER_TAGS = frozenset(
     ]
 )
 
-_HTML_PARSER = html.HTMLParser(
+# Elements whose span in document order is recorded: the ones that can own or hold blocks.
+SPANNED_TAGS = BLOCK_TAGS | CONTAINER_TAGS
+
+_HTML_PARSER = etree.HTMLParser(
     encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, recover=True
 )
 
 
-@dataclass(slots=True)
 class Block:
     """One line of the page's text, with what scoring and field reading need to know of it."""
 
-    index: int  # position among the page's blocks
-    element: etree._Element  # innermost block element holding the text
-    position: int  # document-order index of that element
-    text: str  # folded text
-    link_chars: int  # characters inside <a>
-    heading: bool  # inside h1-h6
-    links: list[str] = field(default_factory=list)  # texts of the links in the block
-    hrefs: list[str] = field(default_factory=list)  # their href attributes
+    __slots__ = (
+        "element",
+        "heading",
+        "hrefs",
+        "index",
+        "link_chars",
+        "link_density",
+        "links",
+        "position",
+        "prose_chars",
+        "punctuation",
+        "text",
+    )
 
-    @property
-    def link_density(self) -> float:
-        return self.link_chars / len(self.text) if self.text else 0.0
+    def __init__(
+        self,
+        index: int,
+        element: etree._Element,
+        position: int,
+        text: str,
+        link_chars: int,
+        heading: bool,
+        links: list[str],
+        hrefs: list[str],
+    ) -> None:
+        self.index = index  # position among the page's blocks
+        self.element = element  # innermost block element holding the text
+        self.position = position  # document-order index of that element
+        self.text = text  # folded text
+        self.link_chars = min(link_chars, len(text))  # characters inside <a>
+        self.heading = heading  # inside h1-h6
+        self.links = links  # texts of the links in the block
+        self.hrefs = hrefs  # their href attributes
+        self.link_density = self.link_chars / len(text)
+        self.prose_chars = len(text) - self.link_chars
+        # Only text that could be prose is worth counting.
+        self.punctuation = punctuation_count(text) if self.prose_chars >= 8 else 0
 
-    @property
-    def prose_chars(self) -> int:
-        return max(len(self.text) - self.link_chars, 0)
-
-    @property
-    def punctuation(self) -> int:
-        return punctuation_count(self.text)
+    def __repr__(self) -> str:
+        return f"Block({self.index}, <{self.element.tag}>, {self.text[:30]!r})"
 
 
 @dataclass(slots=True)
@@ -153,11 +175,38 @@ class Page:
         return first <= block.position <= last
 
 
-def _hidden(element: etree._Element) -> bool:
-    if element.get("hidden") is not None:
-        return True
-    style = element.get("style")
-    return bool(style) and "none" in style and "display:none" in style.replace(" ", "").lower()
+_HIDDEN = etree.XPath("descendant-or-self::*[@hidden or contains(@style, 'none')]")
+
+
+def _drop_keep_tail(element: etree._Element) -> None:
+    """Remove an element and its subtree, leaving its tail text in place."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    if tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+_RAW_PARSERS = {
+    encoding: etree.HTMLParser(
+        encoding=encoding, remove_comments=True, remove_pis=True, no_network=True, recover=True
+    )
+    for encoding in ("utf-8", "gb18030")
+}
+
+
+def parse_bytes(body: bytes, encoding: str) -> etree._Element | None:
+    """The tree of bytes known to decode exactly in encoding: libxml2 decodes them itself."""
+    try:
+        return etree.fromstring(body, _RAW_PARSERS[encoding])
+    except (etree.XMLSyntaxError, KeyError):
+        return None
 
 
 def parse(text: str) -> etree._Element | None:
@@ -178,84 +227,83 @@ def segment(root: etree._Element) -> Page:
         body = root
     blocks: list[Block] = []
     span: dict[etree._Element, tuple[int, int]] = {}
-    starts: dict[etree._Element, int] = {}
-    stack: list[etree._Element] = []  # open block elements
+    opened: list[int] = []  # document index of every open element
+    owners: list[tuple[etree._Element, int]] = []  # open block elements and their index
     parts: list[str] = []
-    state = {"link_chars": 0, "heading": 0, "in_link": 0}
+    link_parts: list[str] = []
     links: list[str] = []
     hrefs: list[str] = []
+    link_chars = 0
+    in_link = 0
+    heading = 0
     counter = 0
 
     def flush() -> None:
-        nonlocal parts, links, hrefs
+        nonlocal parts, links, hrefs, link_chars
         text = fold("".join(parts))
-        if text and stack:
-            owner = stack[-1]
+        if text and owners:
+            owner, position = owners[-1]
             blocks.append(
-                Block(
-                    index=len(blocks),
-                    element=owner,
-                    position=starts[owner],
-                    text=text,
-                    link_chars=min(state["link_chars"], len(text)),
-                    heading=state["heading"] > 0,
-                    links=links,
-                    hrefs=hrefs,
-                )
+                Block(len(blocks), owner, position, text, link_chars, heading > 0, links, hrefs)
             )
+            links = []
+            hrefs = []
         parts = []
-        links = []
-        hrefs = []
-        state["link_chars"] = 0
+        link_chars = 0
 
-    link_parts: list[str] = []
+    # Elements that never show text go first, in C; their tails stay in the parent's flow.
+    etree.strip_elements(body, *DROPPED_TAGS, with_tail=False)
+    for hidden in _HIDDEN(body):
+        style = (hidden.get("style") or "").replace(" ", "").lower()
+        if hidden.get("hidden") is not None or "display:none" in style:
+            _drop_keep_tail(hidden)
+    block_tags = BLOCK_TAGS
+    spanned = SPANNED_TAGS
     for event, element in etree.iterwalk(body, events=("start", "end")):
         tag = element.tag
-        if not isinstance(tag, str):
-            continue
         if event == "start":
-            if tag in DROPPED_TAGS or _hidden(element):
-                # Skip the subtree but keep the tail, which belongs to the parent's flow.
-                tail = element.tail
-                element.clear(keep_tail=False)
-                element.tail = tail
-                starts[element] = counter
+            if tag in spanned:
+                opened.append(counter)
                 counter += 1
-                continue
-            starts[element] = counter
-            counter += 1
-            if tag in BLOCK_TAGS or tag == "br":
-                flush()
-            if tag in BLOCK_TAGS:
-                stack.append(element)
-                if tag in HEADING_TAGS:
-                    state["heading"] += 1
-            if tag == "a":
-                state["in_link"] += 1
+                if tag in block_tags:
+                    if parts:
+                        flush()
+                    owners.append((element, counter - 1))
+                    if tag in HEADING_TAGS:
+                        heading += 1
+            elif tag == "br":
+                if parts:
+                    flush()
+            elif tag == "a":
+                in_link += 1
                 link_parts = []
-            if element.text:
-                parts.append(element.text)
-                if state["in_link"]:
-                    state["link_chars"] += len(fold(element.text))
-                    link_parts.append(element.text)
-        else:
-            span[element] = (starts.get(element, counter), counter - 1)
-            if tag == "a":
-                state["in_link"] = max(state["in_link"] - 1, 0)
-                link_text = fold("".join(link_parts))
-                if link_text:
-                    links.append(link_text)
-                    hrefs.append(element.get("href") or "")
-            if tag in BLOCK_TAGS:
-                flush()
-                if stack and stack[-1] is element:
-                    stack.pop()
+            text = element.text
+            if text and (parts or not text.isspace()):
+                parts.append(text)
+                if in_link:
+                    link_parts.append(text)
+                    link_chars += len(text.strip())
+            continue
+        if tag in spanned:
+            span[element] = (opened.pop(), counter - 1)
+            if tag in block_tags:
+                if parts:
+                    flush()
+                if owners and owners[-1][0] is element:
+                    owners.pop()
                 if tag in HEADING_TAGS:
-                    state["heading"] -= 1
-            if element.tail:
-                parts.append(element.tail)
-                if state["in_link"]:
-                    state["link_chars"] += len(fold(element.tail))
-                    link_parts.append(element.tail)
+                    heading -= 1
+        elif tag == "a" and in_link:
+            in_link -= 1
+            link_text = fold("".join(link_parts))
+            if link_text:
+                links.append(link_text)
+                hrefs.append(element.get("href") or "")
+        tail = element.tail
+        if tail and (parts or not tail.isspace()):
+            parts.append(tail)
+            if in_link:
+                link_parts.append(tail)
+                link_chars += len(tail.strip())
     flush()
     return Page(root=root, blocks=blocks, span=span)

@@ -84,7 +84,11 @@ def _strict_allowing_cut_tail(body: bytes, encoding: str) -> str | None:
 
 
 def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> tuple[str, str]:
-    """The page's text and the encoding that produced it; never contains U+FFFD."""
+    """The page's text and the encoding that produced it; never contains U+FFFD.
+
+    The encoding is the one every byte decoded in, except when the bytes were damaged and
+    some were dropped, which `decodes_exactly` tells.
+    """
     for bom, encoding in _BOMS:
         if body.startswith(bom):
             return body[len(bom) :].decode(encoding, errors="replace").replace(
@@ -113,3 +117,12 @@ def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> tuple[
     if dammit.unicode_markup is not None and dammit.original_encoding:
         return dammit.unicode_markup.replace("\ufffd", ""), str(dammit.original_encoding)
     return lenient.replace("\ufffd", ""), "gb18030"
+
+
+def decodes_exactly(body: bytes, text: str, encoding: str) -> bool:
+    """Whether the raw bytes can go to the parser as they are, declared as encoding."""
+    return (
+        encoding in ("utf-8", "gb18030")
+        and not body.startswith(codecs.BOM_UTF8)
+        and (len(text) * 4 >= len(body) and _strict(body, encoding) is not None)
+    )

@@ -45,14 +45,17 @@ class Labelled:
             self.blocks[item.field] = block
 
 
-def read_labelled(blocks: list[Block], next_block: dict[int, Block]) -> Labelled:
+def read_labelled(blocks: list[Block]) -> Labelled:
     """Read every labelled line among blocks; mark metadata lines so the body can skip them."""
     found = Labelled()
+    next_block = {blocks[i].index: blocks[i + 1] for i in range(len(blocks) - 1)}
     for block in blocks:
         items = read_labels(block.text)
         if not items:
             continue
         first = items[0].start
+        if block.link_density > 0.5 and first > 1:
+            continue  # a list of links that merely mentions a label
         prefix = block.text[:first].strip(" (（【[")
         metadata_line = first <= 1 or (len(block.text) < 120 and len(prefix) <= 20)
         if not metadata_line:

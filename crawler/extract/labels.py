@@ -99,6 +99,14 @@ class LabelledValue:
 
 def read_labels(line: str) -> list[LabelledValue]:
     """Every label of a line with its value: the text up to the next label."""
+    if ":" not in line and "：" not in line and "】" not in line and "]" not in line:
+        slash = _AUTHOR_SLASH.match(line) if "/" in line else None
+        return [LabelledValue("author", slash.group("value"), 0)] if slash else []
+    if len(line) > 160:
+        # Long lines are prose unless they open with a label (an abstract, a keyword line).
+        opening = LABEL_PATTERN.match(line[:40])
+        if opening is None or not _is_label(line, opening):
+            return []
     matches = [m for m in LABEL_PATTERN.finditer(line) if _is_label(line, m)]
     found: list[LabelledValue] = []
     slash = _AUTHOR_SLASH.match(line)

@@ -43,6 +43,9 @@ KEYWORD_META = ("keywords",)
 
 # Separators between an article title and the site / channel names in <title>.
 TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|--|\s[-–—·•]\s|\s*——\s*|\s*—\s*|\s*–\s*)\s*")
+SITE_SUFFIX = re.compile(
+    r"^(?P<title>.+?\S)[-–—](?P<site>[^-–—\s]{1,12}(?:网|站|频道|在线|日报|晚报|报|官网|平台|门户))$"
+)
 
 
 @dataclass(slots=True)
@@ -74,7 +77,13 @@ class HeadInfo:
 
     @property
     def title_segments(self) -> list[str]:
-        return [part for part in TITLE_SEPARATORS.split(self.title) if part]
+        parts = [part for part in TITLE_SEPARATORS.split(self.title) if part]
+        if parts:
+            # "标题-新华网": a hyphen without spaces still ends the title before a site name.
+            glued = SITE_SUFFIX.match(parts[-1])
+            if glued:
+                parts[-1:] = [glued.group("title"), glued.group("site")]
+        return parts
 
 
 def read_head(root: etree._Element) -> HeadInfo:

@@ -22,12 +22,18 @@ def fold(text: str | None) -> str:
     """Whitespace, &nbsp; and full-width spaces folded to single spaces, ends trimmed."""
     if not text:
         return ""
-    return _SPACE_RUN.sub(" ", text).strip()
+    # str.split() knows Unicode spaces (U+00A0, U+3000); zero-width ones need the regex.
+    if "\u200b" in text or "\ufeff" in text:
+        return _SPACE_RUN.sub(" ", text).strip()
+    return " ".join(text.split())
+
+
+_PUNCTUATION_MARKS = tuple(PROSE_PUNCTUATION)
 
 
 def punctuation_count(text: str) -> int:
     """How many prose punctuation marks a text holds."""
-    return sum(1 for char in text if char in PROSE_PUNCTUATION)
+    return sum(map(text.count, _PUNCTUATION_MARKS))
 
 
 def split_list(text: str) -> list[str]:
