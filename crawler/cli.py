@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -46,6 +47,194 @@ def extract_command(files: tuple[Path, ...], url: str | None) -> None:
         raise InputError(str(error)) from None
     json.dump(report.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
+
+
+@main.command("crawl")
+@click.argument("urls", nargs=-1)
+@click.option("--site", help="Site profile: a name from `report-archiver sites` or a TOML file.")
+@click.option(
+    "--db",
+    "db",
+    help="Archive database: SQLAlchemy URL or SQLite path "
+    "[default: $ARCHIVE_DB_URL or data/archive.sqlite].",
+)
+@click.option("--max-pages", type=click.IntRange(min=1), help="Stop after this many responses.")
+@click.option(
+    "-s",
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy setting (repeatable).",
+)
+def crawl_command(
+    urls: tuple[str, ...],
+    site: str | None,
+    db: str | None,
+    max_pages: int | None,
+    settings: tuple[str, ...],
+) -> None:
+    """Crawl report sites from their home or category URLS into the archive.
+
+    Without URLS the start URLs of the --site profile are used.
+    """
+    from .run import run_crawl
+
+    profile = _profile(site)
+    start_urls = [_start_url(url) for url in urls]
+    if not start_urls and profile is None:
+        raise InputError("give at least one URL or --site NAME")
+    db_url = _archive_url(db)
+    summary = run_crawl(
+        start_urls, db_url=db_url, site=site, max_pages=max_pages, overrides=_settings(settings)
+    )
+    for line in summary.lines():
+        click.echo(line)
+    if summary.responses == 0:
+        targets = ", ".join(start_urls or (profile.start_urls if profile else []))
+        raise click.ClickException(f"{targets}: unreachable, nothing was fetched")
+
+
+@main.command("serve")
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True)
+def serve_command(directory: Path, port: int) -> None:
+    """Replay a saved site (such as data/demo-site) on 127.0.0.1, bytes and headers as saved."""
+    from .serve import serve
+
+    if not directory.is_dir():
+        raise InputError(f"{directory}: no such directory")
+    try:
+        serve(directory, port)
+    except OSError as error:
+        raise InputError(f"port {port}: cannot listen ({error.strerror})") from None
+
+
+@main.command("sites")
+def sites_command() -> None:
+    """List the site profiles (crawler/sites/*.toml) and whether each is valid."""
+    from .profiles import ProfileError, iter_profiles, load_profile
+
+    for path in iter_profiles():
+        try:
+            profile = load_profile(path)
+        except ProfileError as error:
+            click.echo(f"{path.stem}\tINVALID\t{error}")
+            continue
+        schedule = profile.schedule or "-"
+        click.echo(
+            f"{profile.name}\t{profile.title or '-'}\t{schedule}\t{' '.join(profile.start_urls)}"
+        )
+
+
+@main.command("export")
+@click.option(
+    "--db", "db", help="Archive database [default: $ARCHIVE_DB_URL or data/archive.sqlite]."
+)
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="File to write [default: stdout]."
+)
+def export_command(db: str | None, fmt: str, output: Path | None) -> None:
+    """Export the archive's current records."""
+    from .archive import ArchiveError, open_archive
+    from .export import atomic_output, write_jsonl
+
+    db_url = _archive_url(db, must_exist=True)
+    try:
+        with open_archive(db_url) as archive, atomic_output(output) as stream:
+            count = write_jsonl(archive.iter_records(), stream)
+    except ArchiveError as error:
+        raise InputError(str(error)) from None
+    except OSError as error:
+        raise InputError(f"{output}: cannot write ({error.strerror})") from None
+    if output is not None:
+        click.echo(f"{count} records -> {output}", err=True)
+
+
+@main.command("demo")
+@click.option(
+    "--site-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Saved site to serve [default: the bundled data/demo-site].",
+)
+@click.option("--db", "db", default="data/archive.sqlite", show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=Path("data/exports/reports.jsonl"),
+    show_default=True,
+)
+def demo_command(site_dir: Path | None, db: str, output: Path) -> None:
+    """Serve the bundled demo site on a free port, crawl it, export it, summarise."""
+    from .archive import open_archive
+    from .export import atomic_output, write_jsonl
+    from .run import run_crawl
+    from .serve import ReplayServer
+
+    directory = site_dir or Path(__file__).resolve().parent.parent / "data" / "demo-site"
+    if not directory.is_dir():
+        raise InputError(
+            f"{directory}: no such directory (the demo site ships with the repository)"
+        )
+    db_url = _archive_url(db)
+    with ReplayServer(directory) as server:
+        server.start()
+        click.echo(f"serving {directory} at {server.url}/", err=True)
+        summary = run_crawl([server.url + "/"], db_url=db_url)
+    with open_archive(db_url) as archive, atomic_output(output) as stream:
+        count = write_jsonl(archive.iter_records(), stream)
+    for line in summary.lines():
+        click.echo(line)
+    click.echo(f"export:   {count} records -> {output}")
+
+
+def _profile(site: str | None) -> Any:
+    from .profiles import ProfileError, find_profile
+
+    if site is None:
+        return None
+    try:
+        return find_profile(site)
+    except ProfileError as error:
+        raise InputError(str(error)) from None
+
+
+def _start_url(url: str) -> str:
+    from .spiders.reports import StartURLError, check_start_url
+
+    try:
+        return check_start_url(url)
+    except StartURLError as error:
+        raise InputError(str(error)) from None
+
+
+def _archive_url(db: str | None, *, must_exist: bool = False) -> str:
+    """The archive's URL, checked: it opens, and it is an archive (created when missing)."""
+    from .archive import ArchiveError, database_url, open_archive
+
+    try:
+        url = database_url(db)
+        if must_exist and url.startswith("sqlite:///"):
+            path = Path(url.removeprefix("sqlite:///"))
+            if not path.exists():
+                raise InputError(f"{db or path}: no such archive")
+        open_archive(url).close()
+    except ArchiveError as error:
+        raise InputError(str(error)) from None
+    return url
+
+
+def _settings(pairs: tuple[str, ...]) -> dict[str, str]:
+    values = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise InputError(f"{pair}: expected NAME=VALUE")
+        values[name.strip()] = value
+    return values
 
 
 def _read_page(path: Path) -> bytes:

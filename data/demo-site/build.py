@@ -414,7 +414,7 @@ def build_articles() -> tuple[list[Article], DeadLink]:
         source = w.pick(SOURCES) if rng.random() < 0.7 else None
         has_abs = slug in ("xindetihui", "gongzuobaogao") and rng.random() < 0.45
         keywords = rng.sample(KEYWORD_POOL, rng.randint(3, 5)) if has_abs else []
-        keywords = [topic, *keywords[:-1]] if has_abs else []
+        keywords = [topic, *[k for k in keywords if k != topic][: len(keywords) - 1]] if has_abs else []
         articles.append(
             Article(
                 aid=aid,

@@ -1,0 +1,90 @@
+"""Run one crawl in this process and report what it did: the engine behind `crawl` and `demo`."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from crawler.archive import open_archive
+
+
+@dataclass
+class CrawlSummary:
+    """What a crawl did, from Scrapy's stats and the archive."""
+
+    finish_reason: str
+    seconds: float
+    responses: int
+    articles_new: int
+    articles_changed: int
+    articles_unchanged: int
+    failures: int
+    archive_articles: int
+    archive_pages: int
+    archive_failures: int
+
+    def lines(self) -> list[str]:
+        rate = self.responses / self.seconds if self.seconds else 0.0
+        return [
+            f"finished: {self.finish_reason} in {self.seconds:.1f}s ({rate:.1f} pages/s)",
+            f"this run: {self.responses} pages fetched, {self.articles_new} new articles, "
+            f"{self.articles_changed} changed, {self.articles_unchanged} unchanged, "
+            f"{self.failures} failures",
+            f"archive:  {self.archive_articles} articles, {self.archive_pages} pages, "
+            f"{self.archive_failures} failures",
+        ]
+
+
+def project_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
+    """The project's settings with per-run overrides on top."""
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    for key, value in (overrides or {}).items():
+        settings.set(key, value, priority="cmdline")
+    return settings
+
+
+def run_crawl(
+    start_urls: list[str],
+    *,
+    db_url: str,
+    site: str | None = None,
+    max_pages: int | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> CrawlSummary:
+    """Crawl into the archive at db_url (already checked by the caller) and summarise."""
+    from crawler.spiders.reports import ReportsSpider
+
+    values: dict[str, Any] = {"ARCHIVE_DB_URL": db_url}
+    if max_pages:
+        values["CLOSESPIDER_PAGECOUNT"] = max_pages
+    if sys.stderr.isatty():
+        values.setdefault("LOG_LEVEL", "WARNING")  # the progress line replaces the log
+    values.update(overrides or {})
+    process = CrawlerProcess(project_settings(values))
+    crawler = process.create_crawler(ReportsSpider)
+    started = time.monotonic()
+    process.crawl(crawler, start_url=",".join(start_urls) or None, site=site)
+    process.start()
+    seconds = time.monotonic() - started
+    stats: dict[str, Any] = crawler.stats.get_stats() if crawler.stats else {}
+    with open_archive(db_url) as archive:
+        counts = archive.counts()
+    return CrawlSummary(
+        finish_reason=str(stats.get("finish_reason", "unknown")),
+        seconds=seconds,
+        responses=int(stats.get("response_received_count", 0)),
+        articles_new=int(stats.get("archive/articles_new", 0)),
+        articles_changed=int(stats.get("archive/articles_changed", 0)),
+        articles_unchanged=int(stats.get("archive/articles_unchanged", 0)),
+        failures=sum(int(v) for k, v in stats.items() if k.startswith("archive/failures/")),
+        archive_articles=counts.get("articles", 0),
+        archive_pages=counts.get("pages", 0),
+        archive_failures=counts.get("failures", 0),
+    )

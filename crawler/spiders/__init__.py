@@ -1,0 +1,1 @@
+"""Spiders navigate: list pages -> article pages -> continuation pages. They never parse content."""

@@ -1,0 +1,281 @@
+"""The generic report-site spider: give it a home or category page, get every article.
+
+Navigation only. Each response goes to `crawler.extract.analyse` once, which says what the
+page is (article / list / other), which other pages continue it, and what its record is;
+the spider decides what to fetch next and stitches multi-page articles in page order.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response, TextResponse
+from scrapy.linkextractors import IGNORED_EXTENSIONS
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from crawler.archive.signals import record_failure, record_page
+from crawler.extract import (
+    DEFAULT_RULES,
+    ExtractError,
+    FieldRules,
+    PageAnalysis,
+    Report,
+    analyse,
+    canonical_url,
+    merge_pages,
+)
+from crawler.extract.urls import page_key
+from crawler.items import ArticleItem
+from crawler.profiles import SiteProfile, find_profile
+
+_IGNORED_SUFFIXES = tuple(f".{ext}" for ext in IGNORED_EXTENSIONS)
+# Continuation pages jump the queue: an article's pages are held in memory until stitched.
+CONTINUATION_PRIORITY = 10
+
+
+class StartURLError(ValueError):
+    """A start URL that cannot be crawled; the message names it."""
+
+
+@dataclass
+class ArticleInProgress:
+    """The pages of one multi-page article fetched so far, and those still to fetch."""
+
+    first_url: str
+    reports: dict[int, Report] = field(default_factory=dict)  # page number -> record
+    pending: dict[int, str] = field(default_factory=dict)  # page number -> URL
+    missing: list[str] = field(default_factory=list)
+
+    def add_pages(self, urls: list[str]) -> None:
+        for url in urls:
+            number = page_key(url)[1]
+            if number not in self.reports and number not in self.pending:
+                self.pending[number] = url
+
+
+def check_start_url(url: str) -> str:
+    """The URL if a crawl can start there, else StartURLError saying why."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https"):
+        raise StartURLError(f"{url}: not an http(s) URL")
+    if not parts.hostname:
+        raise StartURLError(f"{url}: no host name")
+    try:
+        _ = parts.port
+    except ValueError:
+        raise StartURLError(f"{url}: bad port") from None
+    return url.strip()
+
+
+def is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class ReportsSpider(scrapy.Spider):
+    """Crawl one report site from its home or category pages (`-a start_url=URL`)."""
+
+    name = "reports"
+
+    def __init__(
+        self,
+        start_url: str | None = None,
+        site: str | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.profile: SiteProfile | None = find_profile(site) if site else None
+        urls = [u for u in (start_url or "").split(",") if u.strip()]
+        if not urls and self.profile:
+            urls = list(self.profile.start_urls)
+        if not urls:
+            raise StartURLError("no start URL: give -a start_url=URL or -a site=NAME")
+        self.start_urls = [check_start_url(u) for u in urls]
+        domains = self.profile.allowed_domains if self.profile and not start_url else ()
+        self.allowed_domains = list(
+            domains or dict.fromkeys(urlsplit(u).hostname or "" for u in self.start_urls)
+        )
+        self.site = self.profile.name if self.profile else None
+        self.rules: FieldRules = self.profile.rules if self.profile else DEFAULT_RULES
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ReportsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if all(is_loopback(url) for url in spider.start_urls):
+            # A site on this machine (the demo, the tests): no need to be gentle.
+            crawler.settings.set("AUTOTHROTTLE_ENABLED", False, priority="spider")
+        return spider
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for url in self.start_urls:
+            yield scrapy.Request(url, callback=self.parse, errback=self.fetch_failed)
+
+    # -- pages ---------------------------------------------------------------------------
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        analysis = self._analyse(response)
+        if analysis is None:
+            return
+        if analysis.kind == "article":
+            if analysis.page_number > 1:
+                # Reached a later page first: the article is fetched from its first page.
+                first = page_key(response.url)[0]
+                yield self._request(first, self.parse)
+                return
+            if analysis.continuation_urls:
+                article = ArticleInProgress(first_url=response.url)
+                article.reports[1] = analysis.report
+                article.add_pages(analysis.continuation_urls)
+                yield from self._next_page_or_item(article)
+            else:
+                yield self._item(analysis.report, None)
+        yield from self._follow(response)
+
+    def parse_continuation(self, response: Response, article: ArticleInProgress) -> Iterator[Any]:
+        analysis = self._analyse(response, article_url=article.first_url)
+        if analysis is None:
+            article.missing.append(response.url)
+        else:
+            article.reports[page_key(response.url)[1]] = analysis.report
+            article.add_pages(analysis.continuation_urls)
+        yield from self._next_page_or_item(article)
+
+    def _next_page_or_item(self, article: ArticleInProgress) -> Iterator[Any]:
+        if article.pending:
+            number = min(article.pending)
+            url = article.pending.pop(number)
+            yield scrapy.Request(
+                url,
+                callback=self.parse_continuation,
+                errback=self.continuation_failed,
+                cb_kwargs={"article": article},
+                dont_filter=True,
+                priority=CONTINUATION_PRIORITY,
+            )
+            return
+        reports = [article.reports[n] for n in sorted(article.reports)]
+        yield self._item(merge_pages(reports), article)
+
+    def _item(self, report: Report, article: ArticleInProgress | None) -> ArticleItem:
+        missing = list(article.missing) if article else []
+        return ArticleItem(
+            record=report.to_dict(),
+            incomplete=bool(missing),
+            missing_pages=missing,
+            site_profile=self.site,
+        )
+
+    def _analyse(self, response: Response, article_url: str | None = None) -> PageAnalysis | None:
+        """The page's analysis, with the page and any failure logged in the archive."""
+        headers = {"Content-Type": (response.headers.get("Content-Type") or b"").decode("latin-1")}
+        size = len(response.body)
+        if not isinstance(response, TextResponse):
+            record_page(
+                self.crawler,
+                response.url,
+                status=response.status,
+                size=size,
+                content_type=headers["Content-Type"],
+                kind="other",
+            )
+            return None
+        try:
+            analysis = analyse(response.body, response.url, headers, rules=self.rules)
+        except ExtractError as error:
+            record_failure(self.crawler, response.url, "decode", str(error))
+            record_page(
+                self.crawler,
+                response.url,
+                status=response.status,
+                size=size,
+                content_type=headers["Content-Type"],
+                kind="other",
+            )
+            return None
+        except Exception as error:
+            record_failure(
+                self.crawler, response.url, "extract", f"{type(error).__name__}: {error}"
+            )
+            return None
+        record_page(
+            self.crawler,
+            response.url,
+            status=response.status,
+            content_type=headers["Content-Type"],
+            encoding=analysis.encoding,
+            size=size,
+            kind=analysis.kind,
+            article_url=canonical_url(article_url or response.url)
+            if analysis.kind == "article"
+            else None,
+        )
+        return analysis
+
+    # -- links ---------------------------------------------------------------------------
+
+    def _follow(self, response: Response) -> Iterator[scrapy.Request]:
+        for href in response.xpath("//a/@href").getall():
+            url = self._followable(response.url, href)
+            if url:
+                yield self._request(url, self.parse)
+
+    def _followable(self, base: str, href: str) -> str | None:
+        """The absolute URL of a link worth following, or None (other site, media, mailto…)."""
+        href = href.strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
+            return None
+        url = urljoin(base, href).split("#", 1)[0]
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return None
+        if parts.path.lower().endswith(_IGNORED_SUFFIXES):
+            return None
+        if not any(
+            parts.hostname == d or parts.hostname.endswith("." + d) for d in self.allowed_domains
+        ):
+            return None
+        if self.profile and not self.profile.wants(url):
+            return None
+        return url
+
+    def _request(self, url: str, callback: Any) -> scrapy.Request:
+        return scrapy.Request(url, callback=callback, errback=self.fetch_failed)
+
+    # -- failures ------------------------------------------------------------------------
+
+    def fetch_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            return  # robots.txt or scope said no: a decision, not a failure
+        record_failure(self.crawler, request.url, "fetch", _reason(failure))
+
+    def continuation_failed(self, failure: Failure) -> Iterator[Any]:
+        """A later page of an article failed: the article is still stored, marked incomplete."""
+        request = failure.request  # type: ignore[attr-defined]
+        record_failure(self.crawler, request.url, "fetch", _reason(failure))
+        article: ArticleInProgress = request.cb_kwargs["article"]
+        article.missing.append(request.url)
+        yield from self._next_page_or_item(article)
+
+
+def _reason(failure: Failure) -> str:
+    """A readable reason for a failed request: 'HTTP 404', 'TimeoutError: …'."""
+    value = failure.value
+    response = getattr(value, "response", None)
+    if response is not None and hasattr(response, "status"):
+        return f"HTTP {response.status}"
+    return f"{type(value).__name__}: {value}".strip(": ")
