@@ -18,7 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demo-site"
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     """The report-archiver command in its own process, as a user runs it.
 
     Crawls need their own process: Twisted's reactor cannot be restarted in one.
