@@ -37,6 +37,14 @@ COOKIES_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
+# The raw archive: a WARC writer next to the downloader (see crawler/middlewares.py).
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.WarcMiddleware": 950,
+}
+WARC_ENABLED = True
+WARC_MAX_BYTES = 1024 * 1024 * 1024
+WARC_DIR = os.environ.get("WARC_DIR")
+
 ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 100,
     "pipelines.validate.ValidatePipeline": 200,

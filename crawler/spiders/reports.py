@@ -181,48 +181,35 @@ class ReportsSpider(scrapy.Spider):
 
     def _analyse(self, response: Response, article_url: str | None = None) -> PageAnalysis | None:
         """The page's analysis, with the page and any failure logged in the archive."""
-        headers = {"Content-Type": (response.headers.get("Content-Type") or b"").decode("latin-1")}
-        size = len(response.body)
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
+        page: dict[str, Any] = {
+            "status": response.status,
+            "size": len(response.body),
+            "content_type": content_type,
+            "kind": "other",
+            **response.meta.get("warc", {}),
+        }
         if not isinstance(response, TextResponse):
-            record_page(
-                self.crawler,
-                response.url,
-                status=response.status,
-                size=size,
-                content_type=headers["Content-Type"],
-                kind="other",
-            )
+            record_page(self.crawler, response.url, **page)
             return None
         try:
-            analysis = analyse(response.body, response.url, headers, rules=self.rules)
+            analysis = analyse(
+                response.body, response.url, {"Content-Type": content_type}, rules=self.rules
+            )
         except ExtractError as error:
             record_failure(self.crawler, response.url, "decode", str(error))
-            record_page(
-                self.crawler,
-                response.url,
-                status=response.status,
-                size=size,
-                content_type=headers["Content-Type"],
-                kind="other",
-            )
+            record_page(self.crawler, response.url, **page)
             return None
-        except Exception as error:
-            record_failure(
-                self.crawler, response.url, "extract", f"{type(error).__name__}: {error}"
-            )
+        except Exception as error:  # a parser bug must not stop the crawl
+            reason = f"{type(error).__name__}: {error}"
+            record_failure(self.crawler, response.url, "extract", reason)
+            record_page(self.crawler, response.url, **page)
             return None
-        record_page(
-            self.crawler,
-            response.url,
-            status=response.status,
-            content_type=headers["Content-Type"],
-            encoding=analysis.encoding,
-            size=size,
-            kind=analysis.kind,
-            article_url=canonical_url(article_url or response.url)
-            if analysis.kind == "article"
-            else None,
-        )
+        page["kind"] = analysis.kind
+        page["encoding"] = analysis.encoding
+        if analysis.kind == "article":
+            page["article_url"] = canonical_url(article_url or response.url)
+        record_page(self.crawler, response.url, **page)
         return analysis
 
     # -- links ---------------------------------------------------------------------------
@@ -261,15 +248,32 @@ class ReportsSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             return  # robots.txt or scope said no: a decision, not a failure
+        self._record_error_page(failure)
         record_failure(self.crawler, request.url, "fetch", _reason(failure))
 
     def continuation_failed(self, failure: Failure) -> Iterator[Any]:
         """A later page of an article failed: the article is still stored, marked incomplete."""
         request = failure.request  # type: ignore[attr-defined]
+        self._record_error_page(failure)
         record_failure(self.crawler, request.url, "fetch", _reason(failure))
         article: ArticleInProgress = request.cb_kwargs["article"]
         article.missing.append(request.url)
         yield from self._next_page_or_item(article)
+
+
+    def _record_error_page(self, failure: Failure) -> None:
+        """An HTTP error response (404, 500 …) is a fetched page too, kept in the WARC."""
+        response = getattr(failure.value, "response", None)
+        if isinstance(response, Response):
+            record_page(
+                self.crawler,
+                response.url,
+                status=response.status,
+                size=len(response.body),
+                content_type=(response.headers.get("Content-Type") or b"").decode("latin-1"),
+                kind="error",
+                **response.meta.get("warc", {}),
+            )
 
 
 def _reason(failure: Failure) -> str:
