@@ -191,6 +191,52 @@ def demo_command(site_dir: Path | None, db: str, output: Path) -> None:
     click.echo(f"export:   {count} records -> {output}")
 
 
+@main.command("reparse")
+@click.option(
+    "--db", "db", help="Archive database [default: $ARCHIVE_DB_URL or data/archive.sqlite]."
+)
+@click.option(
+    "--warc-dir",
+    type=click.Path(path_type=Path),
+    help="WARC folder [default: warc/ beside the SQLite file].",
+)
+@click.option("--site", help="Only articles of this site (its name as stored).")
+@click.option("--since", help="Only articles seen since this date (YYYY-MM-DD).")
+def reparse_command(
+    db: str | None, warc_dir: Path | None, site: str | None, since: str | None
+) -> None:
+    """Re-run the current extractor over the archived responses, without any network.
+
+    A record that changed gets a new version; the old one is kept.
+    """
+    from .archive import ArchiveError, open_archive
+    from .middlewares import warc_directory
+    from .reparse import reparse_archive
+    from .run import project_settings
+
+    db_url = _archive_url(db, must_exist=True)
+    since_iso = _date(since, "--since") if since else None
+    directory = warc_dir or warc_directory(project_settings({"ARCHIVE_DB_URL": db_url}))
+    if not directory.is_dir():
+        raise InputError(f"{directory}: no such WARC folder")
+    try:
+        with open_archive(db_url) as archive:
+            summary = reparse_archive(archive, directory, site=site, since=since_iso)
+    except ArchiveError as error:
+        raise InputError(str(error)) from None
+    click.echo(summary.line())
+
+
+def _date(value: str, option: str) -> str:
+    """A YYYY-MM-DD date as the ISO time stamp the archive compares with."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise InputError(f"{option} {value}: not a date (YYYY-MM-DD)") from None
+
+
 def _profile(site: str | None) -> Any:
     from .profiles import ProfileError, find_profile
 

@@ -453,6 +453,21 @@ class Archive:
         except SQLAlchemyError as exc:
             raise ArchiveError(f"{self.where}: read failed: {_reason(exc)}") from None
 
+    def query(self, stmt: Any) -> list[Any]:
+        """All rows of a read-only query, seeing this batch's uncommitted writes.
+
+        For tools that read the archive (re-parse, incremental crawls) without a write lock.
+        """
+        try:
+            if self._conn is not None and self._conn.in_transaction():
+                return list(self._conn.execute(stmt).all())
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(**{dialect.READ_ONLY: True})
+                with conn.begin():
+                    return list(conn.execute(stmt).all())
+        except SQLAlchemyError as exc:
+            raise ArchiveError(f"{self.where}: read failed: {_reason(exc)}") from None
+
     # -- pages and failures ----------------------------------------------------------
 
     def record_page(
