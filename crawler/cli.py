@@ -60,6 +60,16 @@ def extract_command(files: tuple[Path, ...], url: str | None) -> None:
 )
 @click.option("--max-pages", type=click.IntRange(min=1), help="Stop after this many responses.")
 @click.option(
+    "--refresh",
+    is_flag=True,
+    help="Re-fetch known articles too (conditionally: unchanged ones answer 304).",
+)
+@click.option(
+    "--warc-dir",
+    type=click.Path(path_type=Path),
+    help="Where to write the WARC files [default: warc/ beside the SQLite file].",
+)
+@click.option(
     "-s",
     "--set",
     "settings",
@@ -72,11 +82,15 @@ def crawl_command(
     site: str | None,
     db: str | None,
     max_pages: int | None,
+    refresh: bool,
+    warc_dir: Path | None,
     settings: tuple[str, ...],
 ) -> None:
     """Crawl report sites from their home or category URLS into the archive.
 
-    Without URLS the start URLs of the --site profile are used.
+    Without URLS the start URLs of the --site profile are used. A repeat crawl fetches
+    list pages and new articles; known articles only with --refresh or when the profile's
+    refresh_after has passed.
     """
     from .run import run_crawl
 
@@ -85,8 +99,16 @@ def crawl_command(
     if not start_urls and profile is None:
         raise InputError("give at least one URL or --site NAME")
     db_url = _archive_url(db)
+    overrides: dict[str, Any] = _settings(settings)
+    if warc_dir is not None:
+        overrides["WARC_DIR"] = str(warc_dir)
     summary = run_crawl(
-        start_urls, db_url=db_url, site=site, max_pages=max_pages, overrides=_settings(settings)
+        start_urls,
+        db_url=db_url,
+        site=site,
+        max_pages=max_pages,
+        refresh=refresh,
+        overrides=overrides,
     )
     for line in summary.lines():
         click.echo(line)

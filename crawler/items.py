@@ -77,3 +77,5 @@ class ArticleItem:
     incomplete: bool = False  # a continuation page failed; the record holds what was fetched
     missing_pages: list[str] = field(default_factory=list)
     site_profile: str | None = None  # name of the site profile the crawl used, if any
+    etag: str | None = None  # the first page's validators, for conditional re-fetches
+    last_modified: str | None = None

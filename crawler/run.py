@@ -56,6 +56,7 @@ def run_crawl(
     db_url: str,
     site: str | None = None,
     max_pages: int | None = None,
+    refresh: bool = False,
     overrides: Mapping[str, Any] | None = None,
 ) -> CrawlSummary:
     """Crawl into the archive at db_url (already checked by the caller) and summarise."""
@@ -70,7 +71,7 @@ def run_crawl(
     process = CrawlerProcess(project_settings(values))
     crawler = process.create_crawler(ReportsSpider)
     started = time.monotonic()
-    process.crawl(crawler, start_url=",".join(start_urls) or None, site=site)
+    process.crawl(crawler, start_url=",".join(start_urls) or None, site=site, refresh=refresh)
     process.start()
     seconds = time.monotonic() - started
     stats: dict[str, Any] = crawler.stats.get_stats() if crawler.stats else {}

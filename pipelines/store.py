@@ -121,6 +121,8 @@ class StorePipeline:
         except ArchiveError as exc:
             self._record_failure(url, "store", str(exc))
             raise DropItem(f"could not store {url}: {exc}") from None
+        if item.etag or item.last_modified:
+            self.archive.set_http_validators(url, etag=item.etag, last_modified=item.last_modified)
         self._inc(f"archive/articles_{outcome}")
         if item.incomplete:
             self._inc("archive/articles_incomplete")

@@ -418,6 +418,17 @@ class Archive:
 
         return self._write(f"mark {url} gone", op)
 
+    def touch(self, url: str) -> bool:
+        """Note that an article was seen again unchanged (a 304); True if the URL was archived."""
+
+        def op(conn: Connection) -> bool:
+            result = conn.execute(
+                update(Article).where(Article.url == url).values(status="ok", last_seen=utc_now())
+            )
+            return bool(result.rowcount)
+
+        return self._write(f"touch {url}", op)
+
     def set_http_validators(self, url: str, *, etag: str | None, last_modified: str | None) -> None:
         """Remember the first page's ETag / Last-Modified for conditional re-fetches."""
 

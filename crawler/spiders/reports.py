@@ -33,8 +33,10 @@ from crawler.extract import (
     merge_pages,
 )
 from crawler.extract.urls import page_key
+from crawler.incremental import known_articles
 from crawler.items import ArticleItem
 from crawler.profiles import SiteProfile, find_profile
+from pipelines.store import archive_of
 
 _IGNORED_SUFFIXES = tuple(f".{ext}" for ext in IGNORED_EXTENSIONS)
 # Continuation pages jump the queue: an article's pages are held in memory until stitched.
@@ -50,6 +52,7 @@ class ArticleInProgress:
     """The pages of one multi-page article fetched so far, and those still to fetch."""
 
     first_url: str
+    validators: tuple[str | None, str | None] = (None, None)  # first page's ETag, Last-Modified
     reports: dict[int, Report] = field(default_factory=dict)  # page number -> record
     pending: dict[int, str] = field(default_factory=dict)  # page number -> URL
     missing: list[str] = field(default_factory=list)
@@ -94,6 +97,7 @@ class ReportsSpider(scrapy.Spider):
         self,
         start_url: str | None = None,
         site: str | None = None,
+        refresh: str | bool = False,
         *args: Any,
         **kwargs: Any,
     ) -> None:
@@ -110,6 +114,8 @@ class ReportsSpider(scrapy.Spider):
             domains or dict.fromkeys(urlsplit(u).hostname or "" for u in self.start_urls)
         )
         self.site = self.profile.name if self.profile else None
+        # Re-fetch every known article (conditionally); else only those the profile says.
+        self.refresh = str(refresh).lower() in ("1", "true", "yes", "on")
         self.rules: FieldRules = self.profile.rules if self.profile else DEFAULT_RULES
 
     @classmethod
@@ -123,6 +129,12 @@ class ReportsSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.start_urls:
             yield scrapy.Request(url, callback=self.parse, errback=self.fetch_failed)
+        archive = archive_of(self.crawler)
+        if archive is not None:
+            # Articles due for a refresh are revisited even when no list links them any more.
+            for url, known in known_articles(archive, self).items():
+                if known.due:
+                    yield self._request(url, self.parse)
 
     # -- pages ---------------------------------------------------------------------------
 
@@ -137,12 +149,14 @@ class ReportsSpider(scrapy.Spider):
                 yield self._request(first, self.parse)
                 return
             if analysis.continuation_urls:
-                article = ArticleInProgress(first_url=response.url)
+                article = ArticleInProgress(response.url, _validators(response))
                 article.reports[1] = analysis.report
                 article.add_pages(analysis.continuation_urls)
                 yield from self._next_page_or_item(article)
             else:
-                yield self._item(analysis.report, None)
+                yield self._item(
+                    analysis.report, ArticleInProgress(response.url, _validators(response))
+                )
         yield from self._follow(response)
 
     def parse_continuation(self, response: Response, article: ArticleInProgress) -> Iterator[Any]:
@@ -170,13 +184,14 @@ class ReportsSpider(scrapy.Spider):
         reports = [article.reports[n] for n in sorted(article.reports)]
         yield self._item(merge_pages(reports), article)
 
-    def _item(self, report: Report, article: ArticleInProgress | None) -> ArticleItem:
-        missing = list(article.missing) if article else []
+    def _item(self, report: Report, article: ArticleInProgress) -> ArticleItem:
         return ArticleItem(
             record=report.to_dict(),
-            incomplete=bool(missing),
-            missing_pages=missing,
+            incomplete=bool(article.missing),
+            missing_pages=list(article.missing),
             site_profile=self.site,
+            etag=article.validators[0],
+            last_modified=article.validators[1],
         )
 
     def _analyse(self, response: Response, article_url: str | None = None) -> PageAnalysis | None:
@@ -260,7 +275,6 @@ class ReportsSpider(scrapy.Spider):
         article.missing.append(request.url)
         yield from self._next_page_or_item(article)
 
-
     def _record_error_page(self, failure: Failure) -> None:
         """An HTTP error response (404, 500 …) is a fetched page too, kept in the WARC."""
         response = getattr(failure.value, "response", None)
@@ -274,6 +288,16 @@ class ReportsSpider(scrapy.Spider):
                 kind="error",
                 **response.meta.get("warc", {}),
             )
+
+
+def _validators(response: Response) -> tuple[str | None, str | None]:
+    """The response's ETag and Last-Modified, kept for conditional re-fetches."""
+    etag = response.headers.get("ETag")
+    modified = response.headers.get("Last-Modified")
+    return (
+        etag.decode("latin-1") if etag else None,
+        modified.decode("latin-1") if modified else None,
+    )
 
 
 def _reason(failure: Failure) -> str:
