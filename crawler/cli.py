@@ -249,6 +249,53 @@ def reparse_command(
     click.echo(summary.line())
 
 
+@main.command("schedule")
+@click.option(
+    "--db", "db", help="Archive database [default: $ARCHIVE_DB_URL or data/archive.sqlite]."
+)
+@click.option(
+    "--profiles",
+    "profiles_dir",
+    type=click.Path(path_type=Path),
+    help="Folder of site profiles [default: the bundled crawler/sites].",
+)
+def schedule_command(db: str | None, profiles_dir: Path | None) -> None:
+    """Run the crawls the site profiles schedule (cron lines), until SIGTERM or Ctrl-C.
+
+    Each crawl runs in its own process; a site is never crawled twice at once; missed runs
+    coalesce into one; on SIGTERM the running crawl finishes its batch first.
+    """
+    from .profiles import SITES_DIR, ProfileError, iter_profiles, load_profile
+    from .schedule import CrawlScheduler
+
+    directory = profiles_dir or SITES_DIR
+    if not directory.is_dir():
+        raise InputError(f"{directory}: no such folder of site profiles")
+    try:
+        profiles = [load_profile(path) for path in iter_profiles(directory)]
+    except ProfileError as error:
+        raise InputError(str(error)) from None
+    scheduled = [p for p in profiles if p.schedule]
+    if not scheduled:
+        raise InputError(f"{directory}: no profile has a schedule")
+    db_url = _archive_url(db)
+    lock_dir = _lock_folder(db_url)
+    for profile in scheduled:
+        click.echo(f"{profile.name}: {profile.schedule} ({profile.timezone})", err=True)
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    CrawlScheduler(scheduled, db_url, lock_dir).run()
+    click.echo("scheduler stopped", err=True)
+
+
+def _lock_folder(db_url: str) -> Path:
+    """Site locks live beside the SQLite archive (else in data/locks)."""
+    if db_url.startswith("sqlite:///"):
+        return Path(db_url.removeprefix("sqlite:///")).parent / "locks"
+    return Path("data") / "locks"
+
+
 def _date(value: str, option: str) -> str:
     """A YYYY-MM-DD date as the ISO time stamp the archive compares with."""
     from datetime import date

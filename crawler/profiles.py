@@ -126,8 +126,8 @@ def _validate(path: Path, data: dict[str, Any]) -> SiteProfile:
     except (ZoneInfoNotFoundError, ValueError):
         raise fail("timezone", f"unknown time zone {zone!r}") from None
     schedule = data.get("schedule")
-    if schedule is not None and (not isinstance(schedule, str) or len(schedule.split()) != 5):
-        raise fail("schedule", "a cron line of five fields, e.g. '0 */6 * * *'")
+    if schedule is not None:
+        _check_schedule(str(schedule), fail)
     refresh = data.get("refresh_after")
     refresh_after = None
     if refresh is not None:
@@ -159,6 +159,30 @@ def _validate(path: Path, data: dict[str, Any]) -> SiteProfile:
         refresh_after=refresh_after,
         selectors={k: str(v) for k, v in selectors.items()},
     )
+
+
+def _check_schedule(schedule: str, fail: Any) -> None:
+    """A cron line of five fields (minute first), or six with seconds first."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    fields = schedule.split()
+    if len(fields) not in (5, 6):
+        raise fail("schedule", "a cron line of five fields, e.g. '0 */6 * * *'")
+    try:
+        if len(fields) == 5:
+            CronTrigger.from_crontab(schedule)
+        else:
+            CronTrigger(
+                **dict(
+                    zip(
+                        ("second", "minute", "hour", "day", "month", "day_of_week"),
+                        fields,
+                        strict=True,
+                    )
+                )
+            )
+    except ValueError as error:
+        raise fail("schedule", f"not a valid cron line: {error}") from None
 
 
 def _strings(
