@@ -39,6 +39,7 @@ TELNETCONSOLE_ENABLED = False
 
 # The raw archive: a WARC writer next to the downloader (see crawler/middlewares.py).
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.scope.ScopeMiddleware": 50,
     "crawler.incremental.IncrementalMiddleware": 80,
     "crawler.middlewares.WarcMiddleware": 950,
 }
