@@ -8,7 +8,7 @@ import pytest
 
 from crawler.scope import ScopeGuard, internal_start, is_internal
 
-PUBLIC = {"reports.example.cn": ["203.0.113.10"], "www.example.com": ["93.184.216.34"]}
+PUBLIC = {"reports.example.cn": ["121.40.1.2"], "www.example.com": ["93.184.216.34"]}
 INTERNAL = {
     "intranet.example.cn": ["10.0.0.5"],
     "rebind.example.cn": ["93.184.216.34", "127.0.0.1"],
