@@ -150,7 +150,7 @@ def _record(parsed: _Parsed, rules: FieldRules, root_overrides: Mapping[str, str
     values = labelled.values
     credits = Credits(**{name: values.get(name) for name in CREDIT_FIELDS})
     if credits.author is None:
-        credits.author = author_fallback(head)
+        credits.author = author_fallback(head, site)
     paragraphs = [
         b.text
         for b in body_list

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from .blocks import Block, Page
 from .dates import CHINA, DATE_PATTERN, parse_date
-from .labels import LabelledValue, clean_value, read_labels
+from .labels import BYLINE_MAX, LabelledValue, clean_value, read_labels
 from .meta import AUTHOR_META, DATE_META, SECTION_META, SITE_META, TITLE_META, HeadInfo
 from .text import fold, split_list
 
@@ -54,15 +54,17 @@ def read_labelled(blocks: list[Block]) -> Labelled:
         if not items:
             continue
         first = items[0].start
-        if block.link_density > 0.5 and first > 1:
+        if block.link_density > 0.5 and first > 1 and not _is_byline(block.text):
             continue  # a list of links that merely mentions a label
         prefix = block.text[:first].strip(" (（【[")
-        metadata_line = first <= 1 or (len(block.text) < 120 and len(prefix) <= 20)
+        # The text before the labels of an info line is a date, a section name or both.
+        undated = DATE_PATTERN.sub("", prefix).strip() if prefix else ""
+        metadata_line = first <= 1 or (len(block.text) < 120 and len(undated) <= 20)
         if not metadata_line:
             continue
         found.consumed.add(block.index)
-        if prefix:
-            found.prefixes.append(prefix)
+        if undated:
+            found.prefixes.append(undated)
         for item in items:
             if item.field in ("abstract", "keywords") and not item.value and len(items) == 1:
                 # "【摘要】" on a line of its own: the value is the next block.
@@ -71,9 +73,17 @@ def read_labelled(blocks: list[Block]) -> Labelled:
                     item.value = following.text
                     found.consumed.add(following.index)
             if item.field == "tags" and len(block.links) >= 2:
-                item.value = " ".join(block.links)
+                # Tags glued together by their links: the links are the items.
+                inside = [link for link in block.links if link in item.value]
+                if len(inside) >= 2:
+                    item.value = " ".join(inside)
             found.take(item, block)
     return found
+
+
+def _is_byline(text: str) -> bool:
+    """A short dated line: its links are the date and the author's page, not a list."""
+    return len(text) <= BYLINE_MAX and DATE_PATTERN.search(text) is not None
 
 
 def title_of(page: Page, head: HeadInfo) -> tuple[str | None, Block | None]:
@@ -178,8 +188,12 @@ def date_of(
     return None
 
 
-def author_fallback(head: HeadInfo) -> str | None:
-    return clean_value(head.first(AUTHOR_META) or head.ld("author"))
+def author_fallback(head: HeadInfo, site: str) -> str | None:
+    """The author named in <head>, unless it is the site itself (an Organization byline)."""
+    author = clean_value(head.first(AUTHOR_META) or head.ld("author"))
+    if author is None or author in (site, head.ld("publisher"), head.first(SITE_META)):
+        return None
+    return author
 
 
 def list_values(value: str | None) -> list[str]:

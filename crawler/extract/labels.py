@@ -57,11 +57,21 @@ _LABEL_FIELD = {label: name for name, labels in LABELS.items() for label in labe
 _ALTERNATION = "|".join(
     re.escape(label).replace("\\ ", r"\s*") for label in sorted(_LABEL_FIELD, key=len, reverse=True)
 )
-# A label starts the text or follows a space, bracket or separator, and ends in a colon or a
-# closing bracket: "作者：", "【摘要】", "(作者单位:", "Tags:".
+# A label ends in a colon or a closing bracket: "作者：", "【摘要】", "(作者单位:", "Tags:". Where
+# it may start is decided by _at_boundary, so that glued info lines ("时间:2023-07-05来源:…",
+# "读书心得Tags: …") split as well as spaced ones.
 LABEL_PATTERN = re.compile(
-    rf"(?:^|(?<=[\s(（【\[|｜/丨。；;]))[【\[]?(?P<label>{_ALTERNATION})\s*(?:[:：]|[】\]]\s*[:：]?)\s*"
+    rf"[【\[]?(?P<label>{_ALTERNATION})\s*(?:[:：]|[】\]]\s*[:：]?)\s*"
 )
+# Characters after which a label always starts a new item.
+_SEPARATORS = frozenset(" \t(（【[|｜/丨。；;，,")
+# Colon-less labels of a byline ("发布于 2022年11月3日 作者 青灯", "By Jane Doe"): read only on
+# short lines that carry a date, where they cannot be prose.
+BARE_LABEL = re.compile(r"(?:^|(?<=\s))(?P<label>作者|发布者|发布人|撰稿|责任编辑|编辑|来源)\s+")
+_BYLINE_DATE = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
+BYLINE_MAX = 80
+# Counters that end a value without a colon of their own: "市发展改革委阅读 2.3万", "浏览123次".
+COUNTER = re.compile(r"(?:阅读|浏览|点击|人气|评论|访问)(?:量|数|次数)?\s*[:：]?\s*\d")
 _AUTHOR_SLASH = re.compile(r"^[(（]?\s*文\s*[/|｜]\s*(?P<value>[^\s/|｜]{1,20})")
 _VALUE_TRIM = " \t|｜/丨·•-—,，;；)）】]【[(（"
 
@@ -100,21 +110,23 @@ class LabelledValue:
 def read_labels(line: str) -> list[LabelledValue]:
     """Every label of a line with its value: the text up to the next label."""
     if ":" not in line and "：" not in line and "】" not in line and "]" not in line:
+        found: list[LabelledValue] = []
         slash = _AUTHOR_SLASH.match(line) if "/" in line else None
-        return [LabelledValue("author", slash.group("value"), 0)] if slash else []
-    if len(line) > 160:
+        if slash:
+            found.append(LabelledValue("author", slash.group("value"), 0))
+        if len(line) <= BYLINE_MAX and _BYLINE_DATE.search(line):
+            found.extend(_bare_labels(line))
+        return found
+    if len(line) > 160 and LABEL_PATTERN.match(line[:40]) is None:
         # Long lines are prose unless they open with a label (an abstract, a keyword line).
-        opening = LABEL_PATTERN.match(line[:40])
-        if opening is None or not _is_label(line, opening):
-            return []
-    matches = [m for m in LABEL_PATTERN.finditer(line) if _is_label(line, m)]
-    found: list[LabelledValue] = []
+        return []
+    matches = _label_matches(line)
+    found = []
     slash = _AUTHOR_SLASH.match(line)
     if slash:
         found.append(LabelledValue("author", slash.group("value"), 0))
     names = [_field_of(match.group("label")) for match in matches]
     for number, match in enumerate(matches):
-        following = range(number + 1, len(matches))
         if names[number] == "abstract":
             # An abstract is prose: only a keyword label on the same line ends it.
             following = range(number + 1, len(matches))
@@ -128,8 +140,51 @@ def read_labels(line: str) -> list[LabelledValue]:
         if found and found[-1].field == "abstract" and names[number] != "keywords":
             continue
         end = matches[number + 1].start() if number + 1 < len(matches) else len(line)
-        value = line[match.end() : end].strip(_VALUE_TRIM)
-        found.append(LabelledValue(names[number], value, match.start()))
+        value = line[match.end() : end]
+        counter = COUNTER.search(value)
+        if counter:
+            value = value[: counter.start()]
+        found.append(LabelledValue(names[number], value.strip(_VALUE_TRIM), match.start()))
+    return found
+
+
+def _label_matches(line: str) -> list[re.Match[str]]:
+    """The label matches of a line that really start a label.
+
+    The first label must stand at the start, after a separator, or glued to a different script
+    ("…10:30来源：", "读书心得Tags:"); once a line has shown it is an info line, later labels
+    may be glued to the previous value ("作者：张三来源：李四"). A label glued to Chinese text
+    with nothing before it is prose ("活动时间：…").
+    """
+    accepted: list[re.Match[str]] = []
+    for match in LABEL_PATTERN.finditer(line):
+        start = match.start()
+        if accepted or start == 0:
+            accepted.append(match)
+            continue
+        before = line[start - 1]
+        if before in _SEPARATORS or before.isspace():
+            accepted.append(match)
+        elif _is_latin(match.group("label")[0]):
+            if not _is_latin(before) and not before.isdigit():
+                accepted.append(match)
+        elif before.isascii() and before.isalnum():
+            accepted.append(match)
+    return accepted
+
+
+def _is_latin(char: str) -> bool:
+    return char.isascii() and char.isalpha()
+
+
+def _bare_labels(line: str) -> list[LabelledValue]:
+    """Colon-less byline labels: each value is the one word after its label."""
+    found = []
+    for match in BARE_LABEL.finditer(line):
+        words = line[match.end() :].split(maxsplit=1)
+        value = words[0].strip(_VALUE_TRIM) if words else ""
+        if value and not _BYLINE_DATE.match(value):
+            found.append(LabelledValue(_field_of(match.group("label")), value, match.start()))
     return found
 
 
@@ -140,12 +195,6 @@ def _field_of(label: str) -> str:
         or _LABEL_FIELD.get(compact)
         or ("keywords" if compact in ("关键词", "Keywords", "Keywords") else "noise")
     )
-
-
-def _is_label(line: str, match: re.Match[str]) -> bool:
-    """Bracketed labels need no colon; bare ones do, so that prose is not read as a label."""
-    text = match.group(0)
-    return ":" in text or "：" in text or "】" in text or "]" in text
 
 
 def clean_value(value: str | None) -> str | None:
