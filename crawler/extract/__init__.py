@@ -15,13 +15,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Literal
+from urllib.parse import urlsplit
 
 from lxml import etree
 
 from ..items import Credits, Report
 from .blocks import Block, Page, parse, parse_bytes, segment
 from .content import body_blocks, find_containers, is_navigation, is_prose
-from .dates import CHINA, parse_date
+from .dates import CHINA, DATE_PATTERN, parse_date
 from .decode import decode_html, decodes_exactly
 from .fields import (
     CREDIT_FIELDS,
@@ -59,6 +60,19 @@ PageKind = Literal["article", "list", "other"]
 PAGER_LINK = re.compile(
     r"^(?:\d{1,3}|\[\d{1,3}\]|下一页|上一页|下页|上页|尾页|末页|第\s*\d+\s*页|next|»|›)$", re.I
 )
+# How much running text makes a page an article on its own, and with an article's frame.
+ARTICLE_PROSE = 150
+SHORT_ARTICLE_PROSE = 80
+# A list shows at least this many title links; a front page has several headed sections of them.
+LIST_MIN_TITLES = 8
+MIN_SECTION_ITEMS = 3
+FRONT_PAGE_SECTIONS = 4
+# Links to the previous and next article: the frame of an article page.
+ADJACENT_ARTICLE = re.compile(r"^(?:上一篇|下一篇|上一条|下一条|前一篇|后一篇|上篇|下篇)")
+# Link texts that are only a date: archive links, not article titles.
+DATE_ONLY = re.compile(r"^[\d\s年月日./-]+$")
+# The path of a site's front page.
+SITE_ROOT = re.compile(r"^/?(?:(?:index|default|home)\.(?:html?|shtml|php|aspx?|jsp))?$", re.I)
 # Fields a site profile may point at with an XPath, overriding the generic reading.
 OVERRIDABLE = ("body", "title", "category", "published_at", *CREDIT_FIELDS)
 
@@ -99,6 +113,8 @@ class _Parsed:
     page: Page
     containers: list[etree._Element]
     body: list[Block]
+    title: str | None = None
+    title_block: Block | None = None
 
 
 def _prepare(
@@ -119,6 +135,7 @@ def _prepare(
     page = segment(root)
     containers = overrides.pop("body", None) or find_containers(page)
     parsed = _Parsed(url, encoding, head, page, containers, body_blocks(page, containers))
+    parsed.title, parsed.title_block = title_of(page, head)
     return parsed
 
 
@@ -137,7 +154,7 @@ def _override_texts(root: etree._Element, rules: FieldRules) -> dict[str, list[e
 
 def _record(parsed: _Parsed, rules: FieldRules, root_overrides: Mapping[str, str]) -> Report:
     head, page, body_list = parsed.head, parsed.page, parsed.body
-    title, title_block = title_of(page, head)
+    title, title_block = parsed.title, parsed.title_block
     site = site_of(page, head, parsed.url)
     first_body = body_list[0].index if body_list else len(page.blocks)
     last_body = body_list[-1].index if body_list else first_body
@@ -295,13 +312,55 @@ def page_kind(body: bytes, url: str) -> PageKind:
 
 
 def _kind(parsed: _Parsed) -> PageKind:
-    prose = [b for b in parsed.body if is_prose(b)]
-    if sum(b.prose_chars for b in prose) >= 150 and not _excerpt_list(parsed):
-        return "article"
-    title_links = [text for b in parsed.page.blocks for text in b.links if 6 <= len(text) <= 60]
-    if len(title_links) >= 8:
-        return "list"
-    return "other"
+    prose = sum(b.prose_chars for b in parsed.body if is_prose(b))
+    # Enough running text is an article; a short one needs the frame of an article around it.
+    if prose >= ARTICLE_PROSE or (prose >= SHORT_ARTICLE_PROSE and _article_frame(parsed)):
+        if not _excerpt_list(parsed):
+            return "article"
+    blocks = parsed.page.blocks
+    titled = [_is_title_link(b) for b in blocks]
+    if sum(titled) < LIST_MIN_TITLES:
+        return "other"
+    # A front page: several headed sections of title links rather than one main list.
+    sections = 0
+    for number, block in enumerate(blocks[:-MIN_SECTION_ITEMS]):
+        if (
+            not titled[number]
+            and len(block.text) <= 16
+            and all(titled[number + 1 : number + 1 + MIN_SECTION_ITEMS])
+            and not DATE_PATTERN.search(block.text)
+        ):
+            sections += 1
+    if sections >= FRONT_PAGE_SECTIONS or (sections >= 2 and _is_site_root(parsed.url)):
+        return "other"
+    return "list"
+
+
+def _is_title_link(block: Block) -> bool:
+    """A block that is mostly a link whose text reads like an article title (not a date)."""
+    if block.link_density <= 0.5:
+        return False
+    return any(6 <= len(text) <= 60 and not DATE_ONLY.match(text) for text in block.links)
+
+
+def _is_site_root(url: str) -> bool:
+    path = urlsplit(url).path
+    return not urlsplit(url).query and SITE_ROOT.match(path) is not None
+
+
+def _article_frame(parsed: _Parsed) -> bool:
+    """A title heading above the body, with a dated info line under it or 上一篇/下一篇 after."""
+    title = parsed.title_block
+    if title is None or not title.heading or not parsed.body:
+        return False
+    first, last = parsed.body[0].index, parsed.body[-1].index
+    if title.index >= first:
+        return False
+    blocks = parsed.page.blocks
+    header = blocks[title.index + 1 : first]
+    if any(len(b.text) <= 100 and DATE_PATTERN.search(b.text) for b in header):
+        return True
+    return any(ADJACENT_ARTICLE.match(b.text) for b in blocks[last + 1 : last + 12])
 
 
 def _excerpt_list(parsed: _Parsed) -> bool:

@@ -36,7 +36,8 @@ NAVIGATION_LINE = re.compile(
     re.IGNORECASE,
 )
 PAGER_TOKEN = re.compile(
-    r"(?:首页|尾页|末页|上一页|下一页|上页|下页|共\s*\d+\s*页[:：]?|第\s*\d+\s*页|"
+    r"(?:首页|尾页|末页|上一页|下一页|上页|下页|共\s*\d+\s*页[:：]?|第\s*\d+\s*页|分页|页码|页次|"
+    r"[Pp]ages?|"
     r"\d+|[<>«»]+|\.\.\.|…|:|：|\||/|\s)"
 )
 # Copyright and disclaimer lines that sites stamp on every article.

@@ -14,8 +14,9 @@ TRACKING_PARAMS = re.compile(
 PAGE_PARAMS = ("page", "p", "pn", "pg", "pageno", "page_no", "pagenum", "pageindex", "currentpage")
 # 123_2.html, 123-2.html, 123_2.shtml, index_2.htm
 _PATH_PAGE = re.compile(r"^(?P<stem>.+?)[_-](?P<n>\d{1,3})(?P<ext>\.[a-z]{2,5})$", re.IGNORECASE)
-# /article/123/2/ and /article/123/page/2
-_DIR_PAGE = re.compile(r"^(?P<stem>.+?)/(?:page/)?(?P<n>\d{1,3})/?$")
+# /2023/06/28/slug/2/ and /article/slug/page/2: a small number as the last path segment, after
+# a segment that is not a number itself (so /2023/06/28/ is no page 28 of /2023/06/).
+_DIR_PAGE = re.compile(r"^(?P<stem>.*/(?!page/)[^/]*[^/\d][^/]*)/(?:page/)?(?P<n>[1-9]\d?)(?P<slash>/?)$")
 
 
 def canonical_url(url: str) -> str:
@@ -47,6 +48,12 @@ def page_key(url: str) -> tuple[str, int]:
     match = _PATH_PAGE.match(parts.path)
     if match:
         path = match.group("stem") + match.group("ext")
+        return urlunsplit((parts.scheme, parts.netloc, path, parts.query, "")), int(
+            match.group("n")
+        )
+    match = _DIR_PAGE.match(parts.path)
+    if match:
+        path = match.group("stem") + match.group("slash")
         return urlunsplit((parts.scheme, parts.netloc, path, parts.query, "")), int(
             match.group("n")
         )
