@@ -67,12 +67,18 @@ SHORT_ARTICLE_PROSE = 80
 LIST_MIN_TITLES = 8
 MIN_SECTION_ITEMS = 3
 FRONT_PAGE_SECTIONS = 4
+# How many blocks an item of an excerpt list may show between its title link and its excerpt.
+EXCERPT_REACH = 2
 # Links to the previous and next article: the frame of an article page.
 ADJACENT_ARTICLE = re.compile(r"^(?:上一篇|下一篇|上一条|下一条|前一篇|后一篇|上篇|下篇)")
 # Link texts that are only a date: archive links, not article titles.
 DATE_ONLY = re.compile(r"^[\d\s年月日./-]+$")
 # The path of a site's front page.
 SITE_ROOT = re.compile(r"^/?(?:(?:index|default|home)\.(?:html?|shtml|php|aspx?|jsp))?$", re.I)
+# The page count a pager states: 共3页, 1/3, 第1/3页.
+PAGE_COUNT = re.compile(
+    r"共\s*(?P<total>\d{1,3})\s*页|(?<![\d/])\d{1,3}\s*/\s*(?P<of>\d{1,3})(?![\d/])"
+)
 # Fields a site profile may point at with an XPath, overriding the generic reading.
 OVERRIDABLE = ("body", "title", "category", "published_at", *CREDIT_FIELDS)
 
@@ -180,7 +186,7 @@ def _record(parsed: _Parsed, rules: FieldRules, root_overrides: Mapping[str, str
         pages=[canonical_url(parsed.url)],
         site=site,
         title=title,
-        category=category_of(page, head, labelled, title, site),
+        category=category_of(page, head, labelled, title, site, header),
         published_at=date_of(head, labelled, header, rules.zone),
         abstract=values.get("abstract") or None,
         keywords=list_values(values.get("keywords")),
@@ -234,7 +240,7 @@ def _field_override_texts(
     for name, elements in _override_texts(root, FieldRules(xpaths=wanted)).items():
         text = fold(
             " ".join(
-                e.text_content() if hasattr(e, "text_content") else "".join(e.itertext())
+                e.text_content() if hasattr(e, "text_content") else "".join(map(str, e.itertext()))
                 for e in elements
             )
         )
@@ -293,13 +299,17 @@ def continuation_urls(body: bytes, url: str) -> list[str]:
 
 
 def _continuations(parsed: _Parsed) -> list[str]:
-    hrefs = [
-        href
-        for block in parsed.page.blocks
-        for text, href in zip(block.links, block.hrefs, strict=False)
-        if PAGER_LINK.match(text)
-    ]
-    return same_article_pages(parsed.url, hrefs)
+    hrefs: list[str] = []
+    total = 0
+    for block in parsed.page.blocks:
+        pager = [h for t, h in zip(block.links, block.hrefs, strict=False) if PAGER_LINK.match(t)]
+        if pager:
+            hrefs.extend(pager)
+            # A pager that states its page count: "共3页", "1/3", "第1/3页".
+            stated = PAGE_COUNT.search(block.text)
+            if stated:
+                total = max(total, int(stated.group("total") or stated.group("of")))
+    return same_article_pages(parsed.url, hrefs, total)
 
 
 def page_kind(body: bytes, url: str) -> PageKind:
@@ -314,9 +324,9 @@ def page_kind(body: bytes, url: str) -> PageKind:
 def _kind(parsed: _Parsed) -> PageKind:
     prose = sum(b.prose_chars for b in parsed.body if is_prose(b))
     # Enough running text is an article; a short one needs the frame of an article around it.
-    if prose >= ARTICLE_PROSE or (prose >= SHORT_ARTICLE_PROSE and _article_frame(parsed)):
-        if not _excerpt_list(parsed):
-            return "article"
+    framed = prose >= ARTICLE_PROSE or (prose >= SHORT_ARTICLE_PROSE and _article_frame(parsed))
+    if framed and not _excerpt_list(parsed):
+        return "article"
     blocks = parsed.page.blocks
     titled = [_is_title_link(b) for b in blocks]
     if sum(titled) < LIST_MIN_TITLES:
@@ -364,15 +374,19 @@ def _article_frame(parsed: _Parsed) -> bool:
 
 
 def _excerpt_list(parsed: _Parsed) -> bool:
-    """A list whose items are a title link followed by an excerpt, which reads like prose."""
-    inside = [
-        b for b in parsed.page.blocks if any(parsed.page.contains(c, b) for c in parsed.containers)
-    ]
+    """A list whose items are a title link followed by an excerpt, which reads like prose.
+
+    Between the title and its excerpt an item may show a line of its own (a date, a byline),
+    so a title link up to EXCERPT_REACH blocks before a prose block opens its item.
+    """
+    blocks = parsed.page.blocks
     prose = 0
     after_title_link = 0
-    for previous, block in zip([None, *inside], inside, strict=False):
-        if is_prose(block):
-            prose += 1
-            titled = previous is not None and previous.links and previous.link_density > 0.5
-            after_title_link += bool(titled or (block.links and len(block.links[0]) >= 6))
+    for block in parsed.body:
+        if not is_prose(block):
+            continue
+        prose += 1
+        before = blocks[max(block.index - EXCERPT_REACH, 0) : block.index]
+        titled = any(b.links and b.link_density > 0.5 for b in before)
+        after_title_link += bool(titled or (block.links and len(block.links[0]) >= 6))
     return after_title_link >= 4 and after_title_link * 2 >= prose

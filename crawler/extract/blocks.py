@@ -253,7 +253,10 @@ def segment(root: etree._Element) -> Page:
 
     # Elements that never show text go first, in C; their tails stay in the parent's flow.
     etree.strip_elements(body, *DROPPED_TAGS, with_tail=False)
-    for hidden in _HIDDEN(body):
+    hidden_elements = _HIDDEN(body)
+    for hidden in hidden_elements if isinstance(hidden_elements, list) else ():
+        if not isinstance(hidden, etree._Element):
+            continue
         style = (hidden.get("style") or "").replace(" ", "").lower()
         if hidden.get("hidden") is not None or "display:none" in style:
             _drop_keep_tail(hidden)

@@ -89,9 +89,12 @@ def find_containers(page: Page) -> list[etree._Element]:
     parent = best.getparent()
     if parent is not None:
         for sibling in parent:
-            if sibling is not best and scores.get(sibling, 0.0) >= 0.3 * best_score:
-                if _link_density(page, sibling) < 0.25:
-                    chosen.append(sibling)
+            if (
+                sibling is not best
+                and scores.get(sibling, 0.0) >= 0.3 * best_score
+                and _link_density(page, sibling) < 0.25
+            ):
+                chosen.append(sibling)
     return chosen
 
 

@@ -103,12 +103,12 @@ def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> tuple[
     candidates = [e for e in declared if e != "cp1252"] + ["gb18030"]
     candidates += [e for e in declared if e == "cp1252"]
     tried = {"utf-8"}
-    for encoding in candidates:
-        if encoding and encoding not in tried:
-            tried.add(encoding)
-            text = _strict_allowing_cut_tail(body, encoding)
-            if text is not None:
-                return text, encoding
+    for candidate in candidates:
+        if candidate and candidate not in tried:
+            tried.add(candidate)
+            decoded = _strict_allowing_cut_tail(body, candidate)
+            if decoded is not None:
+                return decoded, candidate
     # A few damaged bytes in a GB page: keep every character that decodes.
     lenient = body.decode("gb18030", errors="replace")
     if lenient.count("\ufffd") * 100 < len(lenient):

@@ -96,9 +96,11 @@ def title_of(page: Page, head: HeadInfo) -> tuple[str | None, Block | None]:
     headings.sort(key=lambda b: (b.element.tag, b.index))
     for block in headings:
         text = block.text
-        if (full and (text in full or full.startswith(text[:12]))) or (social and text in social):
-            if text != (segments[-1] if len(segments) > 1 else None):
-                return text, block
+        shown = (full and (text in full or full.startswith(text[:12]))) or (
+            social and text in social
+        )
+        if shown and text != (segments[-1] if len(segments) > 1 else None):
+            return text, block
     wanted = {t for t in (first_segment, social, full) if t}
     for block in page.blocks:
         if block.text in wanted and block.link_density < 1:
@@ -129,7 +131,12 @@ def site_of(page: Page, head: HeadInfo, url: str) -> str:
 
 
 def category_of(
-    page: Page, head: HeadInfo, labelled: Labelled, title: str | None, site: str
+    page: Page,
+    head: HeadInfo,
+    labelled: Labelled,
+    title: str | None,
+    site: str,
+    header: list[Block] | None = None,
 ) -> str | None:
     """The section the site files the article under."""
     crumb = _breadcrumb_category(page, title, site)
@@ -140,9 +147,19 @@ def category_of(
     section = head.first(SECTION_META) or head.ld("articleSection")
     if section:
         return section
-    for prefix in labelled.prefixes:
-        if 2 <= len(prefix) <= 15 and not DATE_PATTERN.search(prefix) and prefix != title:
-            return prefix
+    # The word before the date of an info line ("心得体会 2023-03-02 作者：…") is the section
+    # when the site links to a section of that name.
+    words = list(labelled.prefixes)
+    for block in header or ():
+        dated = DATE_PATTERN.search(block.text) if len(block.text) <= 100 else None
+        if dated:
+            words.append(block.text[: dated.start()].strip(" |｜/丨·•-—"))
+    if not words:
+        return None
+    sections = {text for block in page.blocks for text in block.links}
+    for word in words:
+        if 2 <= len(word) <= 15 and word != title and word in sections:
+            return word
     return None
 
 

@@ -60,9 +60,7 @@ _ALTERNATION = "|".join(
 # A label ends in a colon or a closing bracket: "作者：", "【摘要】", "(作者单位:", "Tags:". Where
 # it may start is decided by _at_boundary, so that glued info lines ("时间:2023-07-05来源:…",
 # "读书心得Tags: …") split as well as spaced ones.
-LABEL_PATTERN = re.compile(
-    rf"[【\[]?(?P<label>{_ALTERNATION})\s*(?:[:：]|[】\]]\s*[:：]?)\s*"
-)
+LABEL_PATTERN = re.compile(rf"[【\[]?(?P<label>{_ALTERNATION})\s*(?:[:：]|[】\]]\s*[:：]?)\s*")
 # Characters after which a label always starts a new item.
 _SEPARATORS = frozenset(" \t(（【[|｜/丨。；;，,")
 # Colon-less labels of a byline ("发布于 2022年11月3日 作者 青灯", "By Jane Doe"): read only on
@@ -75,7 +73,8 @@ COUNTER = re.compile(r"(?:阅读|浏览|点击|人气|评论|访问)(?:量|数|�
 _AUTHOR_SLASH = re.compile(r"^[(（]?\s*文\s*[/|｜]\s*(?P<value>[^\s/|｜]{1,20})")
 _VALUE_TRIM = " \t|｜/丨·•-—,，;；)）】]【[(（"
 
-# Values that stand for "nobody in particular" (DESIGN.md: placeholders are no value).
+# Values that stand for "nobody in particular" (DESIGN.md: placeholders are no value). A source
+# such as 网络 or 本站原创 says something about the text and is kept.
 PLACEHOLDERS = frozenset(
     [
         "佚名",
@@ -86,10 +85,6 @@ PLACEHOLDERS = frozenset(
         "管理员",
         "匿名",
         "不详",
-        "网络",
-        "互联网",
-        "本站原创",
-        "原创",
         "网友",
         "无",
         "暂无",

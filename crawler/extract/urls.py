@@ -12,11 +12,15 @@ TRACKING_PARAMS = re.compile(
     re.IGNORECASE,
 )
 PAGE_PARAMS = ("page", "p", "pn", "pg", "pageno", "page_no", "pagenum", "pageindex", "currentpage")
+# More pages than this in a pager's count is a list's pager, not an article's.
+MAX_PAGES = 50
 # 123_2.html, 123-2.html, 123_2.shtml, index_2.htm
 _PATH_PAGE = re.compile(r"^(?P<stem>.+?)[_-](?P<n>\d{1,3})(?P<ext>\.[a-z]{2,5})$", re.IGNORECASE)
 # /2023/06/28/slug/2/ and /article/slug/page/2: a small number as the last path segment, after
 # a segment that is not a number itself (so /2023/06/28/ is no page 28 of /2023/06/).
-_DIR_PAGE = re.compile(r"^(?P<stem>.*/(?!page/)[^/]*[^/\d][^/]*)/(?:page/)?(?P<n>[1-9]\d?)(?P<slash>/?)$")
+_DIR_PAGE = re.compile(
+    r"^(?P<stem>.*/(?!page/)[^/]*[^/\d][^/]*)/(?:page/)?(?P<n>[1-9]\d?)(?P<slash>/?)$"
+)
 
 
 def canonical_url(url: str) -> str:
@@ -60,8 +64,28 @@ def page_key(url: str) -> tuple[str, int]:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, "")), 1
 
 
-def same_article_pages(url: str, hrefs: list[str]) -> list[str]:
-    """Among links, the other pages of the article at url, ordered by page number."""
+def with_page(url: str, number: int) -> str | None:
+    """url, a page of an article, changed to show page number instead (None: no page in it)."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    for position, (name, value) in enumerate(query):
+        if name.lower() in PAGE_PARAMS and value.isdigit():
+            query[position] = (name, str(number))
+            return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+    for pattern in (_PATH_PAGE, _DIR_PAGE):
+        match = pattern.match(parts.path)
+        if match:
+            path = parts.path[: match.start("n")] + str(number) + parts.path[match.end("n") :]
+            return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
+    return None
+
+
+def same_article_pages(url: str, hrefs: list[str], total: int = 0) -> list[str]:
+    """Among links, the other pages of the article at url, ordered by page number.
+
+    total, the page count a pager states ("共3页", "1/3"), fills in the pages it links to only
+    through 下一页: their URLs follow the numbering of a page it does link to.
+    """
     key, number = page_key(url)
     found: dict[int, str] = {}
     for href in hrefs:
@@ -69,8 +93,15 @@ def same_article_pages(url: str, hrefs: list[str]) -> list[str]:
             continue
         absolute = urljoin(url, href.strip()).split("#", 1)[0]
         other_key, other_number = page_key(absolute)
-        if other_key == key and other_number != number and absolute != url:
+        if other_key.rstrip("/") == key.rstrip("/") and other_number != number and absolute != url:
             if other_number == 1:
                 absolute = key
             found.setdefault(other_number, absolute)
+    numbered = [found[n] for n in found if n > 1]
+    if numbered and total <= MAX_PAGES:
+        for missing in range(2, total + 1):
+            if missing != number and missing not in found:
+                made = with_page(numbered[0], missing)
+                if made:
+                    found[missing] = made
     return [found[n] for n in sorted(found)]
