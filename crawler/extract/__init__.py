@@ -23,7 +23,7 @@ from ..items import Credits, Report
 from .blocks import Block, Page, parse, parse_bytes, segment
 from .content import body_blocks, find_containers, is_navigation, is_prose
 from .dates import CHINA, DATE_PATTERN, parse_date
-from .decode import decode_html, decodes_exactly
+from .decode import decode_checked, decode_html
 from .fields import (
     CREDIT_FIELDS,
     author_fallback,
@@ -130,8 +130,10 @@ def _prepare(
         raise ExtractError(f"{url}: empty response")
     if b"\x00" in body[:2048] and not body.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ExtractError(f"{url}: binary content, not HTML")
-    text, encoding = decode_html(body, headers)
-    root = parse_bytes(body, encoding) if decodes_exactly(body, text, encoding) else None
+    text, encoding, exact = decode_checked(body, headers)
+    # Valid UTF-8 goes to libxml2 as it is; anything else as the text re-encoded in UTF-8,
+    # which libxml2 parses faster than it converts GB18030 itself.
+    root = parse_bytes(body, encoding) if exact and encoding == "utf-8" else None
     if root is None:
         root = parse(text)
     if root is None:
@@ -170,6 +172,8 @@ def _record(parsed: _Parsed, rules: FieldRules, root_overrides: Mapping[str, str
     labelled = read_labelled(region)
     # The lines between the title and the body: where an unlabelled date may stand.
     header = page.blocks[start : max(first_body, start + 1)]
+    # <time datetime> stamps between the title and the body's start.
+    stamps = [stamp for at, stamp in page.times if start <= at <= first_body]
     values = labelled.values
     credits = Credits(**{name: values.get(name) for name in CREDIT_FIELDS})
     if credits.author is None:
@@ -187,7 +191,7 @@ def _record(parsed: _Parsed, rules: FieldRules, root_overrides: Mapping[str, str
         site=site,
         title=title,
         category=category_of(page, head, labelled, title, site, header),
-        published_at=date_of(head, labelled, header, rules.zone),
+        published_at=date_of(head, labelled, header, rules.zone, stamps),
         abstract=values.get("abstract") or None,
         keywords=list_values(values.get("keywords")),
         body="\n\n".join(paragraphs),
@@ -302,6 +306,8 @@ def _continuations(parsed: _Parsed) -> list[str]:
     hrefs: list[str] = []
     total = 0
     for block in parsed.page.blocks:
+        if not block.links:
+            continue
         pager = [h for t, h in zip(block.links, block.hrefs, strict=False) if PAGER_LINK.match(t)]
         if pager:
             hrefs.extend(pager)

@@ -7,7 +7,7 @@ content scoring, boilerplate removal and field reading share one cheap pass over
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -164,6 +164,8 @@ class Page:
     root: etree._Element
     blocks: list[Block]
     span: dict[etree._Element, tuple[int, int]]  # element -> (first, last) document index
+    # <time datetime> values with the index of the block they stand in (or before).
+    times: list[tuple[int, str]] = field(default_factory=list)
 
     def blocks_in(self, element: etree._Element) -> list[Block]:
         """The blocks that lie inside element, in order."""
@@ -227,6 +229,7 @@ def segment(root: etree._Element) -> Page:
         body = root
     blocks: list[Block] = []
     span: dict[etree._Element, tuple[int, int]] = {}
+    times: list[tuple[int, str]] = []
     opened: list[int] = []  # document index of every open element
     owners: list[tuple[etree._Element, int]] = []  # open block elements and their index
     parts: list[str] = []
@@ -280,6 +283,10 @@ def segment(root: etree._Element) -> Page:
             elif tag == "a":
                 in_link += 1
                 link_parts = []
+            elif tag == "time":
+                stamp = element.get("datetime")
+                if stamp:
+                    times.append((len(blocks), stamp))
             text = element.text
             if text and (parts or not text.isspace()):
                 parts.append(text)
@@ -309,4 +316,4 @@ def segment(root: etree._Element) -> Page:
                 link_parts.append(tail)
                 link_chars += len(tail.strip())
     flush()
-    return Page(root=root, blocks=blocks, span=span)
+    return Page(root=root, blocks=blocks, span=span, times=times)

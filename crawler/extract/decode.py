@@ -74,12 +74,15 @@ def _strict(body: bytes, encoding: str) -> str | None:
         return None
 
 
-def _strict_allowing_cut_tail(body: bytes, encoding: str) -> str | None:
-    """Strict decoding that tolerates a multibyte character cut off by a truncated download."""
+def _strict_allowing_cut_tail(body: bytes, encoding: str) -> tuple[str, bool] | None:
+    """Strict decoding that tolerates a multibyte character cut off by a truncated download.
+
+    The flag says whether every byte decoded (nothing was cut).
+    """
     for cut in range(4):
         text = _strict(body[: len(body) - cut] if cut else body, encoding)
         if text is not None:
-            return text
+            return text, cut == 0
     return None
 
 
@@ -89,15 +92,23 @@ def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> tuple[
     The encoding is the one every byte decoded in, except when the bytes were damaged and
     some were dropped, which `decodes_exactly` tells.
     """
+    text, encoding, _ = decode_checked(body, headers)
+    return text, encoding
+
+
+def decode_checked(body: bytes, headers: Mapping[str, str] | None = None) -> tuple[str, str, bool]:
+    """decode_html, plus whether every byte decoded strictly in that encoding.
+
+    The parser can then be handed the raw bytes without a second decoding to check them.
+    """
     for bom, encoding in _BOMS:
         if body.startswith(bom):
-            return body[len(bom) :].decode(encoding, errors="replace").replace(
-                "\ufffd", ""
-            ), encoding
+            text = body[len(bom) :].decode(encoding, errors="replace").replace("\ufffd", "")
+            return text, encoding, False
     # Valid UTF-8 first: it is the only reliable signal when declarations lie.
-    text = _strict_allowing_cut_tail(body, "utf-8")
-    if text is not None:
-        return text, "utf-8"
+    strict = _strict_allowing_cut_tail(body, "utf-8")
+    if strict is not None:
+        return strict[0], "utf-8", strict[1]
     declared = [header_charset(headers), declared_charset(body)]
     # Servers default to ISO-8859-1 whatever the bytes: for a Chinese site GB18030 is likelier.
     candidates = [e for e in declared if e != "cp1252"] + ["gb18030"]
@@ -106,17 +117,18 @@ def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> tuple[
     for candidate in candidates:
         if candidate and candidate not in tried:
             tried.add(candidate)
-            decoded = _strict_allowing_cut_tail(body, candidate)
-            if decoded is not None:
-                return decoded, candidate
+            strict = _strict_allowing_cut_tail(body, candidate)
+            if strict is not None:
+                return strict[0], candidate, strict[1]
     # A few damaged bytes in a GB page: keep every character that decodes.
     lenient = body.decode("gb18030", errors="replace")
     if lenient.count("\ufffd") * 100 < len(lenient):
-        return lenient.replace("\ufffd", ""), "gb18030"
+        return lenient.replace("\ufffd", ""), "gb18030", False
     dammit = UnicodeDammit(body, is_html=True)
     if dammit.unicode_markup is not None and dammit.original_encoding:
-        return dammit.unicode_markup.replace("\ufffd", ""), str(dammit.original_encoding)
-    return lenient.replace("\ufffd", ""), "gb18030"
+        text = dammit.unicode_markup.replace("\ufffd", "")
+        return text, str(dammit.original_encoding), False
+    return lenient.replace("\ufffd", ""), "gb18030", False
 
 
 def decodes_exactly(body: bytes, text: str, encoding: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from urllib.parse import urlsplit
 
 from .blocks import Block, Page
@@ -185,24 +185,48 @@ def _breadcrumb_category(page: Page, title: str | None, site: str) -> str | None
 
 
 def date_of(
-    head: HeadInfo, labelled: Labelled, header: list[Block], zone: tzinfo = CHINA
+    head: HeadInfo,
+    labelled: Labelled,
+    header: list[Block],
+    zone: tzinfo = CHINA,
+    stamps: list[str] | None = None,
 ) -> str | None:
-    """The publication time: a labelled line, JSON-LD, meta tags, then a date near the title."""
-    if "date" in labelled.values:
-        found = parse_date(labelled.values["date"], zone)
-        if found:
-            return found
-    for value in (head.ld("datePublished", "dateCreated"), head.first(DATE_META)):
-        if value:
-            found = parse_date(value, zone)
-            if found:
-                return found
+    """The publication time: a labelled line, JSON-LD, meta tags, <time>, a date near the title.
+
+    A machine-readable time (JSON-LD, meta, <time datetime>) of the same day or minute as the
+    visible one is more precise and wins over it.
+    """
+    machine = [
+        found
+        for value in (
+            head.ld("datePublished", "dateCreated"),
+            head.first(DATE_META),
+            *(stamps or ()),
+        )
+        if value and (found := parse_date(value, zone))
+    ]
+    visible = parse_date(labelled.values["date"], zone) if "date" in labelled.values else None
+    if visible:
+        return next((m for m in machine if _refines(m, visible)), visible)
+    if machine:
+        return machine[0]
     for block in header:
         if len(block.text) <= 100:
             found = parse_date(block.text, zone)
             if found:
                 return found
     return None
+
+
+def _refines(precise: str, shown: str) -> bool:
+    """Whether precise names the same moment as shown, to more digits than shown gives."""
+    moment, visible = datetime.fromisoformat(precise), datetime.fromisoformat(shown)
+    moment = moment.astimezone(visible.tzinfo)
+    if visible.second or moment == visible:
+        return False
+    if visible.hour == visible.minute == 0:
+        return moment.date() == visible.date()
+    return moment.replace(second=0, microsecond=0) == visible
 
 
 def author_fallback(head: HeadInfo, site: str) -> str | None:
