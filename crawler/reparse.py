@@ -41,8 +41,7 @@ def _articles(archive: Archive, site: str | None, since: str | None) -> Iterator
         query = query.where(Article.site == site)
     if since:
         query = query.where(Article.last_seen >= since)
-    for url, last_seen in archive.query(query):
-        yield url, last_seen
+    yield from archive.query(query)
 
 
 def _page_locations(archive: Archive, url: str) -> list[tuple[str, WarcLocation, str | None]]:

@@ -19,10 +19,13 @@ TEMPLATE = "/xindetihui/2022/0926/102.html"
 
 
 def edit(site: Path, path: str, old: str, new: str) -> None:
+    """Replace the first `old` inside <body> (the head repeats the opening in its description)."""
     file = site / path.lstrip("/")
     data = file.read_bytes()
-    assert old.encode("gbk") in data, (path, old)
-    file.write_bytes(data.replace(old.encode("gbk"), new.encode("gbk"), 1))
+    start = data.index(b"<body")
+    at = data.find(old.encode("gbk"), start)
+    assert at >= 0, (path, old)
+    file.write_bytes(data[:at] + new.encode("gbk") + data[at + len(old.encode("gbk")) :])
 
 
 def test_refresh_fetches_only_what_changed(tmp_path: Path, demo_expected: dict[str, Any]) -> None:

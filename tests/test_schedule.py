@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import sqlite3
@@ -58,5 +59,5 @@ def test_runs_crawls_in_sequence_and_stops_cleanly_on_sigterm(tmp_path: Path) ->
             "select started_at, finished_at, finish_reason from crawl_runs order by id"
         ).fetchall()
     assert all(finished and reason for _, finished, reason in runs), runs
-    for (_, previous_end, _), (next_start, _, _) in zip(runs, runs[1:], strict=False):
+    for (_, previous_end, _), (next_start, _, _) in itertools.pairwise(runs):
         assert next_start >= previous_end, "two crawls overlapped"
