@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q -U pip
-	$(BIN)/pip install -q -e '.[dev,pg]'
+	$(BIN)/pip install -q -e '.[dev,pg,redis]'
 	touch $(STAMP)
 
 setup: $(STAMP)

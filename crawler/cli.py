@@ -70,6 +70,25 @@ def extract_command(files: tuple[Path, ...], url: str | None) -> None:
     help="Where to write the WARC files [default: warc/ beside the SQLite file].",
 )
 @click.option(
+    "--frontier",
+    envvar="REDIS_URL",
+    metavar="redis://HOST:PORT/N",
+    help="Share the crawl through this Redis frontier with `report-archiver worker` "
+    "processes; this one seeds it and works too [default: $REDIS_URL, else no frontier].",
+)
+@click.option(
+    "--crawl-name",
+    help="With --frontier: the shared crawl's name [default: the site profile, else the first "
+    "URL's host:port].",
+)
+@click.option(
+    "--idle-exit",
+    type=click.FloatRange(min=0),
+    default=2.0,
+    show_default=True,
+    help="With --frontier: stop once the frontier has been empty this many seconds.",
+)
+@click.option(
     "-s",
     "--set",
     "settings",
@@ -84,6 +103,9 @@ def crawl_command(
     max_pages: int | None,
     refresh: bool,
     warc_dir: Path | None,
+    frontier: str | None,
+    crawl_name: str | None,
+    idle_exit: float,
     settings: tuple[str, ...],
 ) -> None:
     """Crawl report sites from their home or category URLS into the archive.
@@ -102,6 +124,25 @@ def crawl_command(
     overrides: dict[str, Any] = _settings(settings)
     if warc_dir is not None:
         overrides["WARC_DIR"] = str(warc_dir)
+    if frontier:
+        from .frontier import CrawlConfig, FrontierError, seed
+        from .frontier import crawl_name as default_name
+
+        try:
+            url, server = _frontier(frontier)
+            config = CrawlConfig(
+                name=_crawl_name(crawl_name) if crawl_name else default_name(start_urls, site),
+                start_urls=tuple(start_urls),
+                site=site,
+                refresh=refresh,
+                max_pages=max_pages,
+            )
+            if seed(server, config):
+                click.echo(f"frontier: crawl {config.name} had finished; started afresh", err=True)
+        except FrontierError as error:
+            raise InputError(str(error)) from None
+        overrides.update(_frontier_settings(url, config.name, idle_exit, overrides))
+        click.echo(f"frontier: seeding crawl {config.name} on {url}", err=True)
     summary = run_crawl(
         start_urls,
         db_url=db_url,
@@ -115,6 +156,110 @@ def crawl_command(
     if summary.responses == 0:
         targets = ", ".join(start_urls or (profile.start_urls if profile else []))
         raise click.ClickException(f"{targets}: unreachable, nothing was fetched")
+
+
+@main.command("worker")
+@click.option(
+    "--frontier",
+    envvar="REDIS_URL",
+    metavar="redis://HOST:PORT/N",
+    help="The Redis frontier a `crawl --frontier` seeds [default: $REDIS_URL].",
+)
+@click.option(
+    "--db",
+    "db",
+    help="Archive database, shared by the workers: a PostgreSQL URL "
+    "[default: $ARCHIVE_DB_URL or data/archive.sqlite].",
+)
+@click.option(
+    "--crawl-name",
+    help="The crawl to join [default: the only one on the frontier].",
+)
+@click.option(
+    "--idle-exit",
+    type=click.FloatRange(min=0),
+    help="Stop once the frontier has been empty this many seconds [default: wait for ever].",
+)
+@click.option(
+    "--warc-dir",
+    type=click.Path(path_type=Path),
+    help="Where to write this worker's WARC files [default: warc/ beside the SQLite file, "
+    "else data/warc].",
+)
+@click.option(
+    "-s",
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy setting (repeatable).",
+)
+def worker_command(
+    frontier: str | None,
+    db: str | None,
+    crawl_name: str | None,
+    idle_exit: float | None,
+    warc_dir: Path | None,
+    settings: tuple[str, ...],
+) -> None:
+    """Work on a crawl shared through a Redis frontier, until stopped (or --idle-exit).
+
+    Start any number, on any machines, with the same --frontier and --db; the crawl's
+    start URLs, site profile and page limit come from the frontier.
+    """
+    from .frontier import FrontierError, find_crawl
+    from .run import run_crawl
+
+    db_url = _archive_url(db)
+    overrides: dict[str, Any] = _settings(settings)
+    if warc_dir is not None:
+        overrides["WARC_DIR"] = str(warc_dir)
+    try:
+        url, server = _frontier(frontier)
+        name = _crawl_name(crawl_name) if crawl_name else None
+        config = find_crawl(server, name, wait=idle_exit)
+    except FrontierError as error:
+        raise InputError(str(error)) from None
+    overrides.update(_frontier_settings(url, config.name, idle_exit, overrides))
+    click.echo(f"worker {overrides['ARCHIVE_WORKER']}: crawl {config.name} on {url}", err=True)
+    summary = run_crawl(
+        list(config.start_urls),
+        db_url=db_url,
+        site=config.site,
+        max_pages=config.max_pages,
+        refresh=config.refresh,
+        overrides=overrides,
+    )
+    for line in summary.lines():
+        click.echo(line)
+
+
+def _frontier(value: str | None) -> tuple[str, Any]:
+    """The checked frontier URL and a connected Redis client (FrontierError otherwise)."""
+    from .frontier import connect, frontier_url
+
+    url = frontier_url(value)
+    return url, connect(url)
+
+
+def _crawl_name(value: str) -> str:
+    from .frontier import FrontierError, checked_name
+
+    try:
+        return checked_name(value)
+    except FrontierError as error:
+        raise InputError(str(error)) from None
+
+
+def _frontier_settings(
+    url: str, crawl: str, idle_exit: float | None, overrides: dict[str, Any]
+) -> dict[str, Any]:
+    from .frontier import frontier_settings
+    from .middlewares import worker_name
+    from .run import project_settings
+
+    worker = worker_name(project_settings(overrides))
+    return frontier_settings(url, crawl, worker=worker, idle_exit=idle_exit)
 
 
 @main.command("serve")

@@ -17,7 +17,7 @@ Settings: ARCHIVE_DB_URL (URL or path; default env ARCHIVE_DB_URL, else
 sqlite:///data/archive.sqlite), ARCHIVE_COMMIT_EVERY (writes per transaction, default 100),
 ARCHIVE_COMMIT_SECONDS (longest a batch stays open, default 10; SQLite holds its write lock
 while a batch is open), ARCHIVE_WORKER (name of this worker in crawl_runs; default
-host:pid). A bad ARCHIVE_DB_URL raises ArchiveError from ``from_crawler``, before any
+host-pid, as in the WARC file names). A bad ARCHIVE_DB_URL raises ArchiveError from ``from_crawler``, before any
 request is made.
 
 Writes are synchronous on the reactor thread: a local SQLite commit is quick, and a
@@ -27,8 +27,6 @@ single writer keeps batching and replay simple.
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import time
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -40,6 +38,7 @@ from scrapy.exceptions import DropItem
 from crawler.archive import Archive, ArchiveError, database_url, open_archive
 from crawler.archive import signals as archive_signals
 from crawler.items import ArticleItem
+from crawler.middlewares import worker_name
 from pipelines.validate import InvalidItem
 
 log = logging.getLogger(__name__)
@@ -93,7 +92,7 @@ class StorePipeline:
             database_url(settings.get("ARCHIVE_DB_URL")),
             commit_every=settings.getint("ARCHIVE_COMMIT_EVERY", 100),
             commit_seconds=settings.getfloat("ARCHIVE_COMMIT_SECONDS", 10.0),
-            worker=settings.get("ARCHIVE_WORKER") or f"{socket.gethostname()}:{os.getpid()}",
+            worker=worker_name(settings),
         )
         crawler.signals.connect(pipeline._on_item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(pipeline._on_spider_closed, signal=signals.spider_closed)

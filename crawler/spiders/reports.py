@@ -33,6 +33,7 @@ from crawler.extract import (
     merge_pages,
 )
 from crawler.extract.urls import page_key
+from crawler.frontier import local_meta
 from crawler.incremental import known_articles
 from crawler.items import ArticleItem
 from crawler.profiles import SiteProfile, find_profile
@@ -56,6 +57,8 @@ class ArticleInProgress:
     reports: dict[int, Report] = field(default_factory=dict)  # page number -> record
     pending: dict[int, str] = field(default_factory=dict)  # page number -> URL
     missing: list[str] = field(default_factory=list)
+    # Meta of the continuation requests: they stay with the worker that took the first page.
+    meta: dict[str, Any] = field(default_factory=dict)
 
     def add_pages(self, urls: list[str]) -> None:
         for url in urls:
@@ -149,7 +152,9 @@ class ReportsSpider(scrapy.Spider):
                 yield self._request(first, self.parse)
                 return
             if analysis.continuation_urls:
-                article = ArticleInProgress(response.url, _validators(response))
+                article = ArticleInProgress(
+                    response.url, _validators(response), meta=local_meta(response.meta)
+                )
                 article.reports[1] = analysis.report
                 article.add_pages(analysis.continuation_urls)
                 yield from self._next_page_or_item(article)
@@ -177,6 +182,7 @@ class ReportsSpider(scrapy.Spider):
                 callback=self.parse_continuation,
                 errback=self.continuation_failed,
                 cb_kwargs={"article": article},
+                meta=dict(article.meta),
                 dont_filter=True,
                 priority=CONTINUATION_PRIORITY,
             )
