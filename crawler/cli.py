@@ -141,7 +141,7 @@ def crawl_command(
                 click.echo(f"frontier: crawl {config.name} had finished; started afresh", err=True)
         except FrontierError as error:
             raise InputError(str(error)) from None
-        overrides.update(_frontier_settings(url, config.name, idle_exit, overrides))
+        overrides.update(_frontier_settings(url, config.name, idle_exit, overrides, seeding=True))
         click.echo(f"frontier: seeding crawl {config.name} on {url}", err=True)
     summary = run_crawl(
         start_urls,
@@ -181,6 +181,11 @@ def crawl_command(
     help="Stop once the frontier has been empty this many seconds [default: wait for ever].",
 )
 @click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    help="How long to wait for a crawl to be seeded on the frontier [default: for ever].",
+)
+@click.option(
     "--warc-dir",
     type=click.Path(path_type=Path),
     help="Where to write this worker's WARC files [default: warc/ beside the SQLite file, "
@@ -199,6 +204,7 @@ def worker_command(
     db: str | None,
     crawl_name: str | None,
     idle_exit: float | None,
+    wait: float | None,
     warc_dir: Path | None,
     settings: tuple[str, ...],
 ) -> None:
@@ -217,7 +223,7 @@ def worker_command(
     try:
         url, server = _frontier(frontier)
         name = _crawl_name(crawl_name) if crawl_name else None
-        config = find_crawl(server, name, wait=idle_exit)
+        config = find_crawl(server, name, wait=wait)
     except FrontierError as error:
         raise InputError(str(error)) from None
     overrides.update(_frontier_settings(url, config.name, idle_exit, overrides))
@@ -252,14 +258,19 @@ def _crawl_name(value: str) -> str:
 
 
 def _frontier_settings(
-    url: str, crawl: str, idle_exit: float | None, overrides: dict[str, Any]
+    url: str,
+    crawl: str,
+    idle_exit: float | None,
+    overrides: dict[str, Any],
+    *,
+    seeding: bool = False,
 ) -> dict[str, Any]:
     from .frontier import frontier_settings
     from .middlewares import worker_name
     from .run import project_settings
 
     worker = worker_name(project_settings(overrides))
-    return frontier_settings(url, crawl, worker=worker, idle_exit=idle_exit)
+    return frontier_settings(url, crawl, worker=worker, idle_exit=idle_exit, seeding=seeding)
 
 
 @main.command("serve")

@@ -12,6 +12,7 @@ Keys of a crawl NAME, all under ``report-archiver:NAME:``::
     config              hash: start_urls (JSON list), site, refresh, max_pages
     requests            sorted set: the shared queue (scrapy-redis PriorityQueue)
     dupefilter          set: fingerprints of every request ever queued (RFPDupeFilter)
+    seeding             key, while the seeding crawl has not queued its start requests yet
     workers             set: names of the workers that joined
     processing:WORKER   sorted set: requests WORKER took and has not finished (and committed)
     alive:WORKER        key with a time-to-live, renewed while WORKER runs
@@ -127,7 +128,7 @@ def connect(url: str) -> Any:
 
 
 def frontier_settings(
-    url: str, crawl: str, *, worker: str, idle_exit: float | None
+    url: str, crawl: str, *, worker: str, idle_exit: float | None, seeding: bool = False
 ) -> dict[str, Any]:
     """Scrapy settings putting a crawl's queue and duplicate filter in Redis (scrapy-redis)."""
     return {
@@ -141,13 +142,18 @@ def frontier_settings(
         "REDIS_URL": url,
         "FRONTIER_CRAWL": crawl,
         "FRONTIER_IDLE_EXIT": idle_exit,
+        "FRONTIER_SEEDING": seeding,
         "ARCHIVE_WORKER": worker,
     }
 
 
+# How long a seeding crawl may take to queue its start requests before workers stop waiting.
+SEEDING_SECONDS = 300
+
+
 def is_empty(server: Any, crawl: str) -> bool:
-    """No request queued, none taken and unfinished by any worker (live or dead)."""
-    if server.zcard(key(crawl, "requests")):
+    """No request queued or about to be seeded, none taken and unfinished by any worker."""
+    if server.exists(key(crawl, "seeding")) or server.zcard(key(crawl, "requests")):
         return False
     workers = server.smembers(key(crawl, "workers"))
     return not any(server.zcard(key(crawl, "processing", _text(w))) for w in workers)
@@ -166,6 +172,7 @@ def seed(server: Any, config: CrawlConfig) -> bool:
         reset = True
     with server.pipeline() as pipe:
         pipe.hset(key(config.name, "config"), mapping=config.to_hash())
+        pipe.set(key(config.name, "seeding"), "1", ex=SEEDING_SECONDS)
         pipe.sadd(CRAWLS_KEY, config.name)
         pipe.execute()
     return reset

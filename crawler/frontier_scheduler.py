@@ -81,6 +81,7 @@ class FrontierScheduler(Scheduler):
         self.worker = ""
         self.idle_exit: float | None = None
         self.lease = 15.0
+        self.seeding = False  # this process seeds the crawl: it clears the seeding mark
         self._local: list[tuple[int, int, Request]] = []
         self._order = itertools.count()
         self._claims: dict[int, _Claim] = {}
@@ -101,6 +102,7 @@ class FrontierScheduler(Scheduler):
         idle_exit = settings.get("FRONTIER_IDLE_EXIT")
         scheduler.idle_exit = None if idle_exit in (None, "") else float(idle_exit)
         scheduler.lease = settings.getfloat("FRONTIER_LEASE_SECONDS", 15.0)
+        scheduler.seeding = settings.getbool("FRONTIER_SEEDING")
         crawler.signals.connect(scheduler._on_idle, signal=signals.spider_idle)
         return scheduler
 
@@ -269,6 +271,9 @@ class FrontierScheduler(Scheduler):
         """Keep the spider open while the crawl has work anywhere, or until idle-exit."""
         from crawler.frontier import is_empty
 
+        if self.seeding:  # idle, so start() is exhausted: the start requests are queued
+            self.server.delete(self._key("seeding"))
+            self.seeding = False
         if self._local or self._claims or not is_empty(self.server, self.crawl):
             self._empty_since = None
             raise DontCloseSpider

@@ -184,7 +184,9 @@ def test_two_workers_and_a_seeding_crawl_share_the_demo_site(
             "--frontier",
             frontier,
             "--idle-exit",
-            "3",
+            "1",
+            "--wait",
+            "60",
             *common,
             log=tmp_path / f"w{n}.log",
         )
@@ -235,10 +237,26 @@ def test_a_killed_worker_loses_nothing(
         "crawl", demo_server.url + "/", "--frontier", frontier, *common, log=tmp_path / "c.log"
     )
     victim = start(
-        "worker", "--frontier", frontier, "--idle-exit", "3", *common, log=tmp_path / "v.log"
+        "worker",
+        "--frontier",
+        frontier,
+        "--idle-exit",
+        "1",
+        "--wait",
+        "60",
+        *common,
+        log=tmp_path / "v.log",
     )
     survivor = start(
-        "worker", "--frontier", frontier, "--idle-exit", "3", *common, log=tmp_path / "s.log"
+        "worker",
+        "--frontier",
+        frontier,
+        "--idle-exit",
+        "1",
+        "--wait",
+        "60",
+        *common,
+        log=tmp_path / "s.log",
     )
     client = redis.Redis.from_url(frontier)
     deadline = time.monotonic() + 60
