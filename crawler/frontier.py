@@ -133,7 +133,7 @@ def frontier_settings(
     """Scrapy settings putting a crawl's queue and duplicate filter in Redis (scrapy-redis)."""
     return {
         "SCHEDULER": "crawler.frontier_scheduler.FrontierScheduler",
-        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        "DUPEFILTER_CLASS": "crawler.frontier_scheduler.KnownRedisDupeFilter",
         "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
         "SCHEDULER_QUEUE_KEY": key(crawl, "requests"),
         "SCHEDULER_DUPEFILTER_KEY": key(crawl, "dupefilter"),

@@ -34,6 +34,7 @@ from typing import Any
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
+from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
@@ -60,6 +61,27 @@ redis.call('DEL', KEYS[2])
 redis.call('SREM', KEYS[4], ARGV[1])
 return #taken / 2
 """
+
+
+class KnownRedisDupeFilter(RFPDupeFilter):
+    """scrapy-redis's duplicate filter, minus the round trip for fingerprints this worker
+    already sent: a report site links its home and category pages from every page, so most
+    links are ones the worker has seen, and Redis only ever gains fingerprints."""
+
+    MAX_KNOWN = 1_000_000  # about 120 MB of hex fingerprints; then start afresh
+
+    def __init__(self, server: Any, key: str, debug: bool = False) -> None:
+        super().__init__(server, key, debug)
+        self._known: set[str] = set()
+
+    def request_seen(self, request: Request) -> bool:
+        fingerprint = self.request_fingerprint(request)
+        if fingerprint in self._known:
+            return True
+        if len(self._known) >= self.MAX_KNOWN:
+            self._known.clear()
+        self._known.add(fingerprint)
+        return bool(self.server.sadd(self.key, fingerprint) == 0)
 
 
 @dataclass
