@@ -28,7 +28,7 @@ from sqlalchemy.engine import make_url
 from crawler.archive import open_archive
 from crawler.serve import ReplayServer
 
-from .conftest import ROOT
+from .conftest import ROOT, run_cli
 
 PG_URL = os.environ.get("ARCHIVE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_BASE = os.environ.get("ARCHIVE_TEST_REDIS_URL", "redis://127.0.0.1:6379")
@@ -295,3 +295,32 @@ def test_a_killed_worker_loses_nothing(
     )
     assert requeued > 0
     check_frontier_drained(frontier)
+
+
+@pytest.mark.parametrize(
+    ("frontier", "message"),
+    [
+        ("http://127.0.0.1:6379/0", "not a Redis URL"),
+        ("redis://127.0.0.1:notaport/0", "bad port"),
+        ("redis://127.0.0.1:1/0", "cannot reach Redis"),
+    ],
+)
+def test_a_bad_frontier_is_one_line_naming_it(frontier: str, message: str, tmp_path: Path) -> None:
+    db = str(tmp_path / "archive.sqlite")
+    for args in (
+        ["crawl", "http://127.0.0.1:9/", "--frontier", frontier, "--db", db],
+        ["worker", "--frontier", frontier, "--db", db, "--wait", "0"],
+    ):
+        result = run_cli(*args, timeout=60)
+        assert result.returncode == 2, result.stderr
+        assert frontier in result.stderr and message in result.stderr
+        assert "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_worker_with_no_crawl_to_join_says_so(frontier: str, tmp_path: Path) -> None:
+    result = run_cli(
+        "worker", "--frontier", frontier, "--db", str(tmp_path / "a.sqlite"), "--wait", "0"
+    )
+    assert result.returncode == 2
+    assert "no crawl seeded on this frontier" in result.stderr
