@@ -217,7 +217,11 @@ class FrontierScheduler(Scheduler):
 
     def _on_tick(self) -> None:
         try:
-            self.server.set(self._alive, "1", px=int(self.lease * 1000))
+            with self.server.pipeline() as pipe:
+                pipe.set(self._alive, "1", px=int(self.lease * 1000))
+                # Back in the set if a stall past the lease had this worker taken for dead.
+                pipe.sadd(self._key("workers"), self.worker)
+                pipe.execute()
             self._release_finished()
             self._requeue_dead()
         except Exception as error:  # Redis or the database hiccuped: try again next tick
