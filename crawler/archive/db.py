@@ -7,8 +7,10 @@ import logging
 import os
 import random
 import re
+import sqlite3
 import time
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import closing
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
@@ -18,7 +20,7 @@ from sqlalchemy import Connection, Engine, create_engine, func, insert, select, 
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
-from crawler.archive import dialect, schema
+from crawler.archive import dialect, schema, search
 from crawler.archive.errors import ArchiveError
 from crawler.archive.models import (
     FAILURE_STAGES,
@@ -30,6 +32,8 @@ from crawler.archive.models import (
     Page,
 )
 from crawler.archive.records import content_hash, record_json, utc_now
+from crawler.archive.search import SearchHit
+from crawler.archive.stats import archive_stats
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +103,48 @@ def _prepare_sqlite_file(url: URL) -> URL:
     if not os.access(target, os.W_OK):
         raise ArchiveError(f"archive path {path} is not writable")
     return url.set(database=str(path))
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def existing_archive_url(value: str | None = None) -> str:
+    """``database_url`` for a tool that only reads: an SQLite file must already be an archive.
+
+    Checked with the sqlite3 module in read-only mode before SQLAlchemy opens it, because
+    opening creates a missing or empty file and switches any SQLite file to WAL mode: a
+    mistyped path must be reported, not turned into an empty archive or altered.
+    """
+    raw = (value or os.environ.get(ENV_DATABASE_URL) or DEFAULT_DATABASE_URL).strip()
+    if "://" not in raw:
+        database = raw
+    elif raw.startswith("sqlite:///"):
+        database = raw.removeprefix("sqlite:///").partition("?")[0]
+    else:
+        return database_url(raw)  # a server database, or SQLite in memory
+    if database in ("", ":memory:") or database.startswith("file:"):
+        return database_url(raw)
+    path = Path(database).expanduser()
+    path = path if path.is_absolute() else Path.cwd() / path
+    if not path.is_file():
+        raise ArchiveError(f"{path}: no such archive")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise ArchiveError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if header != SQLITE_HEADER:
+        raise ArchiveError(f"{path} is not a report-archiver archive (not an SQLite database)")
+    try:
+        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as conn:
+            found = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+            ).fetchone()
+    except sqlite3.Error as exc:
+        raise ArchiveError(f"{path}: cannot read the database: {exc}") from None
+    if found is None:
+        raise ArchiveError(f"{path} is not a report-archiver archive (no schema_version table)")
+    return database_url(raw)
 
 
 def open_archive(value: str | None = None) -> Archive:
@@ -378,6 +424,7 @@ class Archive:
             article_id, current_hash, current_incomplete, times_seen = row
             if times_seen == 1:
                 self._add_version(conn, article_id, version)
+                search.index(conn, article_id, data)
                 return "new"
             if current_hash == digest:
                 if current_incomplete != incomplete:
@@ -393,6 +440,7 @@ class Archive:
             conn.execute(
                 update(Article).where(Article.id == article_id).values(last_changed=now, **fields)
             )
+            search.index(conn, article_id, data)
             return "changed"
 
         return self._write(f"save {url}", op)
@@ -538,6 +586,9 @@ class Archive:
         self,
         *,
         site: str | None = None,
+        category: str | None = None,
+        published_from: str | None = None,
+        published_until: str | None = None,
         changed_since: str | None = None,
         include_incomplete: bool = True,
         include_gone: bool = False,
@@ -547,12 +598,22 @@ class Archive:
 
         Commits the pending batch first so the export sees it, then reads on a separate
         connection with a server-side cursor (``yield_per``), so memory stays flat however
-        large the archive. ``changed_since`` is an ISO 8601 UTC time stamp.
+        large the archive. ``changed_since`` is an ISO 8601 UTC time stamp;
+        ``published_from`` and ``published_until`` are YYYY-MM-DD dates, inclusive, compared
+        with the publication date as the page gave it (its own time zone), and leave out
+        articles without a date.
         """
         self.commit()
         stmt = select(Article.record).order_by(Article.id)
         if site is not None:
             stmt = stmt.where(Article.site == site)
+        if category is not None:
+            stmt = stmt.where(Article.category == category)
+        published_day = func.substr(Article.published_at, 1, 10)
+        if published_from is not None:
+            stmt = stmt.where(published_day >= published_from)
+        if published_until is not None:
+            stmt = stmt.where(published_day <= published_until)
         if changed_since is not None:
             stmt = stmt.where(Article.last_changed >= changed_since)
         if not include_incomplete:
@@ -585,6 +646,36 @@ class Archive:
                     yield from conn.execute(stmt)
         except SQLAlchemyError as exc:
             raise ArchiveError(f"{self.where}: read failed: {_reason(exc)}") from None
+
+    def search(
+        self, query: str, *, site: str | None = None, limit: int = 20
+    ) -> list[SearchHit]:
+        """The current articles matching a query, best first (see ``archive.search``).
+
+        Parts separated by spaces must all match; a quoted part is one phrase.
+        """
+        terms = search.parse_query(query)
+        if not terms:
+            raise ArchiveError(f"search query {query!r} has no letters or digits to look for")
+        self.commit()
+        try:
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(**{dialect.READ_ONLY: True})
+                with conn.begin():
+                    return search.search(conn, terms, site=site, limit=limit)
+        except SQLAlchemyError as exc:
+            raise ArchiveError(f"{self.where}: search failed: {_reason(exc)}") from None
+
+    def stats(self, *, runs: int = 10) -> dict[str, Any]:
+        """Per site and per recent crawl run: what the archive holds and how crawls went."""
+        self.commit()
+        try:
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(**{dialect.READ_ONLY: True})
+                with conn.begin():
+                    return archive_stats(conn, runs=runs)
+        except SQLAlchemyError as exc:
+            raise ArchiveError(f"{self.where}: reading stats failed: {_reason(exc)}") from None
 
     def counts(self) -> dict[str, int]:
         """Row count of every archive table (committed rows plus this batch's)."""
