@@ -85,8 +85,10 @@ def _host_sites(conn: Connection) -> dict[str, str]:
 
 
 def _runs(conn: Connection, limit: int) -> list[dict[str, Any]]:
-    rows = conn.execute(select(CrawlRun).order_by(CrawlRun.id.desc()).limit(limit)).all()
-    ids = [row.CrawlRun.id for row in rows]
+    rows = conn.execute(
+        select(*CrawlRun.__table__.columns).order_by(CrawlRun.id.desc()).limit(limit)
+    ).all()
+    ids = [row.id for row in rows]
     pages = dict(
         conn.execute(
             select(Page.run_id, func.count()).where(Page.run_id.in_(ids)).group_by(Page.run_id)
@@ -100,7 +102,7 @@ def _runs(conn: Connection, limit: int) -> list[dict[str, Any]]:
         ).all()
     )
     result = []
-    for (run,) in rows:
+    for run in rows:
         stats = json.loads(run.stats) if run.stats else None
         result.append(
             {
