@@ -277,31 +277,40 @@ def stats_command(db: str | None, runs: str, fmt: str) -> None:
 
 
 def _stats_table(stats: dict[str, Any]) -> list[str]:
-    """The stats as two plain tab-separated tables, for a terminal or `column -t -s $'\\t'`."""
+    """The stats as two aligned tables: sites, then crawl runs."""
     from .archive import FAILURE_STAGES
 
-    lines = ["\t".join(["site", "articles", "gone", "versions", "last crawl", *FAILURE_STAGES])]
+    sites = [["site", "articles", "gone", "versions", "last_crawl", *FAILURE_STAGES]]
     for site in stats["sites"]:
         failures = [str(site["failures"].get(stage, 0)) for stage in FAILURE_STAGES]
-        lines.append(
-            "\t".join(
-                [site["site"], str(site["articles"]), str(site["gone"]), str(site["versions"]),
-                 site["last_crawl"] or "-", *failures]
-            )
+        sites.append(
+            [site["site"], str(site["articles"]), str(site["gone"]), str(site["versions"]),
+             site["last_crawl"] or "-", *failures]
         )
-    lines.append("")
-    lines.append("\t".join(["run", "started", "duration", "pages", "articles", "failures",
-                           "finish reason"]))
+    runs = [["run", "started", "duration", "pages", "articles", "failures", "finish_reason"]]
     for run in stats["runs"]:
-        duration = "-" if run["duration_s"] is None else f"{run['duration_s']:.0f}s"
-        articles = "-" if run["articles"] is None else str(run["articles"])
-        lines.append(
-            "\t".join(
-                [str(run["id"]), run["started_at"], duration, str(run["pages"]), articles,
-                 str(run["failures"]), run["finish_reason"] or "unfinished"]
-            )
+        runs.append(
+            [str(run["id"]), run["started_at"],
+             "-" if run["duration_s"] is None else f"{run['duration_s']:.0f}s",
+             str(run["pages"]), "-" if run["articles"] is None else str(run["articles"]),
+             str(run["failures"]), run["finish_reason"] or "unfinished"]
         )
-    return lines
+    return [*_aligned(sites), "", *_aligned(runs)]
+
+
+def _aligned(rows: list[list[str]]) -> list[str]:
+    """Rows padded into columns; CJK characters count as two columns wide."""
+    import unicodedata
+
+    def width(cell: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in cell)
+
+    widths = [max(width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        "  ".join(cell + " " * (size - width(cell)) for cell, size in zip(row, widths, strict=True))
+        .rstrip()
+        for row in rows
+    ]
 
 
 @main.command("demo")
