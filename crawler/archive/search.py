@@ -35,11 +35,12 @@ _FIELD_SEPARATOR = " | "
 
 # Scripts written without spaces between words: Han (with extensions and compatibility
 # ideographs), kana, bopomofo, Hangul syllables. One character, one token.
-_CJK = re.compile(
-    "([\u3040-\u30ff\u3100-\u312f\u31a0-\u31bf\u3400-\u4dbf\u4e00-\u9fff"
-    "\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f])"
+_CJK_RANGES = (
+    "\u3040-\u30ff\u3100-\u312f\u31a0-\u31bf\u3400-\u4dbf\u4e00-\u9fff"
+    "\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
 )
-_NON_WORD = re.compile(r"[\W_]+")
+# A token: one CJK character, or a run of other letters and digits (no underscore).
+_TOKEN = re.compile(f"[{_CJK_RANGES}]|[^\\W_{_CJK_RANGES}]+")
 _QUERY_PART = re.compile(r'"([^"]*)"|(\S+)')
 
 SQLITE_DDL = (
@@ -58,10 +59,7 @@ POSTGRESQL_DDL = (
 def fold(value: str) -> str:
     """The indexed form of a text: NFKC, lower case, one token per CJK character,
     punctuation and spaces reduced to single spaces."""
-    value = unicodedata.normalize("NFKC", value).lower()
-    value = _NON_WORD.sub(" ", value)
-    value = _CJK.sub(r" \1 ", value)
-    return " ".join(value.split())
+    return " ".join(_TOKEN.findall(unicodedata.normalize("NFKC", value).lower()))
 
 
 def parse_query(query: str) -> list[list[str]]:
