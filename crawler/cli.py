@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -208,6 +209,13 @@ def export_command(
             count = write_records(records, stream, fmt, columns, bom=not no_bom)
     except ArchiveError as error:
         raise InputError(str(error)) from None
+    except BrokenPipeError:
+        if output is not None:
+            raise InputError(f"{output}: cannot write (broken pipe)") from None
+        # The reader went away (`| head`): stop quietly, as other filters do, and keep
+        # Python from complaining when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
     except OSError as error:
         raise InputError(f"{output or 'stdout'}: cannot write ({error.strerror})") from None
     if output is not None:

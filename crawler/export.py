@@ -13,7 +13,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, Any
 
@@ -57,8 +57,10 @@ def atomic_output(path: Path | None) -> Iterator[IO[str]]:
         sys.stdout.flush()
         try:
             yield stream
-        finally:
             stream.flush()
+        finally:
+            with suppress(BrokenPipeError):
+                stream.flush()
             stream.detach()
         return
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import OperationalError
 
 from crawler.archive.errors import ArchiveError
 
@@ -108,7 +109,7 @@ def create(conn: Connection) -> None:
     if conn.dialect.name == "sqlite":
         try:
             conn.exec_driver_sql(SQLITE_DDL)
-        except Exception as exc:  # an SQLite built without FTS5
+        except OperationalError as exc:  # an SQLite built without FTS5
             raise ArchiveError(f"this SQLite has no FTS5 full-text module: {exc}") from None
     else:
         for statement in POSTGRESQL_DDL:
