@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import create_engine, inspect
 
 from crawler.archive import content_hash, open_archive
 from crawler.cli import main
@@ -270,3 +271,21 @@ def test_a_path_that_is_not_an_archive_is_reported_and_left_alone(
         assert_one_line_error(result, str(path), message)
         assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.sqlite", "notes.txt", "other.sqlite"]
+
+
+@pytest.mark.parametrize("command", [["export"], ["search", "党群"], ["stats"]])
+def test_an_empty_database_is_not_made_into_an_archive(db_url: str, command: list[str]) -> None:
+    """On SQLite db_url is a path that does not exist yet; on PostgreSQL an empty schema."""
+    result = CliRunner().invoke(main, [*command, "--db", db_url])
+    assert result.exit_code == 2, result.output
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "no such archive" in result.stderr or "not a report-archiver archive" in result.stderr
+    if "://" in db_url:
+        engine = create_engine(db_url)
+        try:
+            with engine.connect() as conn:
+                assert inspect(conn).get_table_names() == []
+        finally:
+            engine.dispose()
+    else:
+        assert not Path(db_url).exists()

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, create_engine, func, insert, inspect, select, update
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
@@ -30,6 +30,7 @@ from crawler.archive.models import (
     CrawlRun,
     Failure,
     Page,
+    SchemaVersion,
 )
 from crawler.archive.records import content_hash, record_json, utc_now
 from crawler.archive.search import SearchHit
@@ -121,7 +122,7 @@ def existing_archive_url(value: str | None = None) -> str:
     elif raw.startswith("sqlite:///"):
         database = raw.removeprefix("sqlite:///").partition("?")[0]
     else:
-        return database_url(raw)  # a server database, or SQLite in memory
+        return _existing_server_archive(database_url(raw))
     if database in ("", ":memory:") or database.startswith("file:"):
         return database_url(raw)
     path = Path(database).expanduser()
@@ -145,6 +146,26 @@ def existing_archive_url(value: str | None = None) -> str:
     if found is None:
         raise ArchiveError(f"{path} is not a report-archiver archive (no schema_version table)")
     return database_url(raw)
+
+
+def _existing_server_archive(raw: str) -> str:
+    """A server database (PostgreSQL) must hold an archive already: looked at, not changed."""
+    url = make_url(raw)
+    where = _shown(url)
+    try:
+        engine = create_engine(url)
+        try:
+            with engine.connect() as conn:
+                found = inspect(conn).has_table(SchemaVersion.__tablename__)
+        finally:
+            engine.dispose()
+    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
+        raise ArchiveError(f"cannot open the archive {where}: {exc}") from None
+    except SQLAlchemyError as exc:
+        raise ArchiveError(f"cannot open the archive {where}: {_reason(exc)}") from None
+    if not found:
+        raise ArchiveError(f"{where} is not a report-archiver archive (no schema_version table)")
+    return raw
 
 
 def open_archive(value: str | None = None) -> Archive:
