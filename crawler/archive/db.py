@@ -168,6 +168,9 @@ class Archive:
         self._dialect = engine.dialect.name
         self._conn: Connection | None = None
         self._pending: list[Operation] = []
+        # Page ledger rows wait here and go in as one multi-row INSERT when the batch is
+        # flushed: a crawl logs a row per response, too many for a statement each.
+        self._page_rows: list[dict[str, Any]] = []
 
     def __repr__(self) -> str:
         return f"Archive({self.where!r})"
@@ -190,7 +193,18 @@ class Archive:
     @property
     def pending(self) -> int:
         """How many writes wait for the next commit."""
-        return len(self._pending)
+        return len(self._pending) + len(self._page_rows)
+
+    def _flush_pages(self) -> None:
+        """Write the buffered page rows into the open batch (before a commit or a read)."""
+        if not self._page_rows:
+            return
+        rows, self._page_rows = self._page_rows, []
+
+        def op(conn: Connection) -> None:
+            conn.execute(insert(Page), rows)
+
+        self._write(f"record {len(rows)} pages", op)
 
     def _connection(self) -> Connection:
         if self._conn is None or self._conn.closed:
@@ -241,6 +255,7 @@ class Archive:
 
     def _discard(self) -> None:
         self._pending.clear()
+        self._page_rows.clear()
         if self._conn is not None and not self._conn.closed:
             try:
                 self._conn.rollback()
@@ -249,6 +264,7 @@ class Archive:
 
     def commit(self) -> None:
         """Make the batch's writes durable."""
+        self._flush_pages()
         if self._conn is None or not self._conn.in_transaction():
             self._pending.clear()
             return
@@ -307,7 +323,13 @@ class Archive:
     # -- articles -----------------------------------------------------------------
 
     def save_article(
-        self, record: Mapping[str, Any], *, incomplete: bool = False, run_id: int | None = None
+        self,
+        record: Mapping[str, Any],
+        *,
+        incomplete: bool = False,
+        run_id: int | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
     ) -> Outcome:
         """Upsert one record by its URL; say whether it was new, changed or unchanged.
 
@@ -317,7 +339,8 @@ class Archive:
         content becomes a new article_versions row (unique on article and hash, so
         concurrent writers cannot duplicate it). An incomplete record (a continuation
         page failed) is kept as a version but does not replace a complete current record:
-        a transient error must not degrade the archive.
+        a transient error must not degrade the archive. ``etag`` and ``last_modified`` are
+        the first page's HTTP validators, kept (when given) for conditional re-fetches.
 
         The outcome is as observed when the write ran; if a concurrency conflict later
         makes the batch replay, the database is exact but an earlier outcome may differ
@@ -334,6 +357,11 @@ class Archive:
         except (TypeError, ValueError) as exc:
             raise ArchiveError(f"{self.where}: record of {url} is not JSON data: {exc}") from None
         now = utc_now()
+        validators = {
+            key: value
+            for key, value in (("etag", etag), ("last_modified", last_modified))
+            if value is not None
+        }
         fields = {
             "site": data.get("site"),
             "title": data.get("title"),
@@ -361,6 +389,7 @@ class Archive:
                 times_seen=1,
                 status="ok",
                 **fields,
+                **validators,
             )
             stmt = stmt.on_conflict_do_update(
                 index_elements=[Article.url],
@@ -368,6 +397,7 @@ class Archive:
                     "last_seen": stmt.excluded.last_seen,
                     "times_seen": Article.times_seen + 1,
                     "status": "ok",
+                    **{key: getattr(stmt.excluded, key) for key in validators},
                 },
             )
             row = conn.execute(
@@ -429,18 +459,6 @@ class Archive:
 
         return self._write(f"touch {url}", op)
 
-    def set_http_validators(self, url: str, *, etag: str | None, last_modified: str | None) -> None:
-        """Remember the first page's ETag / Last-Modified for conditional re-fetches."""
-
-        def op(conn: Connection) -> None:
-            conn.execute(
-                update(Article)
-                .where(Article.url == url)
-                .values(etag=etag, last_modified=last_modified)
-            )
-
-        self._write(f"set validators of {url}", op)
-
     def http_validators(self, url: str) -> tuple[str | None, str | None] | None:
         """(etag, last_modified) of an archived article, None when the URL is unknown."""
         row = self._read(select(Article.etag, Article.last_modified).where(Article.url == url))
@@ -454,6 +472,7 @@ class Archive:
     def _read(self, stmt: Any) -> Any:
         """First row of a query: inside the open batch when there is one (to see its
         writes), else on a short read-only connection that takes no write lock."""
+        self._flush_pages()
         try:
             if self._conn is not None and self._conn.in_transaction():
                 return self._conn.execute(stmt).first()
@@ -469,6 +488,7 @@ class Archive:
 
         For tools that read the archive (re-parse, incremental crawls) without a write lock.
         """
+        self._flush_pages()
         try:
             if self._conn is not None and self._conn.in_transaction():
                 return list(self._conn.execute(stmt).all())
@@ -513,10 +533,7 @@ class Archive:
             "warc_length": warc_length,
         }
 
-        def op(conn: Connection) -> None:
-            conn.execute(insert(Page).values(values))
-
-        self._write(f"record page {url}", op)
+        self._page_rows.append(values)
 
     def record_failure(self, url: str, stage: str, reason: str, run_id: int | None = None) -> None:
         """Log why a URL did not become a stored record, so it can be retried or re-parsed."""
