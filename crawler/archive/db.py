@@ -171,6 +171,7 @@ class Archive:
         # Page ledger rows wait here and go in as one multi-row INSERT when the batch is
         # flushed: a crawl logs a row per response, too many for a statement each.
         self._page_rows: list[dict[str, Any]] = []
+        self._statements: dict[tuple[str, tuple[str, ...]], Any] = {}  # reused statements
 
     def __repr__(self) -> str:
         return f"Archive({self.where!r})"
@@ -380,31 +381,20 @@ class Archive:
             "incomplete": incomplete,
         }
 
+        row_values = {
+            "url": url,
+            "first_seen": now,
+            "last_seen": now,
+            "last_changed": now,
+            "times_seen": 1,
+            "status": "ok",
+            **fields,
+            **validators,
+        }
+        upsert = self._article_upsert(tuple(validators))
+
         def op(conn: Connection) -> Outcome:
-            stmt = dialect.insert(self._dialect, Article).values(
-                url=url,
-                first_seen=now,
-                last_seen=now,
-                last_changed=now,
-                times_seen=1,
-                status="ok",
-                **fields,
-                **validators,
-            )
-            stmt = stmt.on_conflict_do_update(
-                index_elements=[Article.url],
-                set_={
-                    "last_seen": stmt.excluded.last_seen,
-                    "times_seen": Article.times_seen + 1,
-                    "status": "ok",
-                    **{key: getattr(stmt.excluded, key) for key in validators},
-                },
-            )
-            row = conn.execute(
-                stmt.returning(
-                    Article.id, Article.content_hash, Article.incomplete, Article.times_seen
-                )
-            ).one()
+            row = conn.execute(upsert, row_values).one()
             article_id, current_hash, current_incomplete, times_seen = row
             if times_seen == 1:
                 self._add_version(conn, article_id, version)
@@ -427,15 +417,36 @@ class Archive:
 
         return self._write(f"save {url}", op)
 
+    def _article_upsert(self, validators: tuple[str, ...]) -> Any:
+        """The article upsert, built once per set of validators given (values come bound).
+
+        Building a SQLAlchemy statement costs more than running it on SQLite, and a crawl
+        saves thousands of articles: the statement is made once and reused.
+        """
+        cached = self._statements.get(("article", validators))
+        if cached is not None:
+            return cached
+        base = dialect.insert(self._dialect, Article)
+        stmt = base.on_conflict_do_update(
+            index_elements=[Article.url],
+            set_={
+                "last_seen": base.excluded.last_seen,
+                "times_seen": Article.times_seen + 1,
+                "status": "ok",
+                **{key: getattr(base.excluded, key) for key in validators},
+            },
+        ).returning(Article.id, Article.content_hash, Article.incomplete, Article.times_seen)
+        self._statements[("article", validators)] = stmt
+        return stmt
+
     def _add_version(self, conn: Connection, article_id: int, version: Mapping[str, Any]) -> None:
-        stmt = dialect.insert(self._dialect, ArticleVersion).values(
-            article_id=article_id, **version
-        )
-        conn.execute(
-            stmt.on_conflict_do_nothing(
+        stmt = self._statements.get(("version", ()))
+        if stmt is None:
+            stmt = dialect.insert(self._dialect, ArticleVersion).on_conflict_do_nothing(
                 index_elements=[ArticleVersion.article_id, ArticleVersion.content_hash]
             )
-        )
+            self._statements[("version", ())] = stmt
+        conn.execute(stmt, {"article_id": article_id, **version})
 
     def mark_gone(self, url: str) -> bool:
         """Mark an article whose page now answers 404/410; True if the URL was archived."""
