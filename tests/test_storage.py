@@ -145,9 +145,12 @@ def test_iter_records_streams_and_filters(archive: Archive) -> None:
 
 
 def test_http_validators(archive: Archive) -> None:
-    archive.save_article(record(1))
-    archive.set_http_validators(record(1)["url"], etag='"abc"', last_modified="Mon, 01 Jan 2024")
+    archive.save_article(record(1), etag='"abc"', last_modified="Mon, 01 Jan 2024")
     assert archive.http_validators(record(1)["url"]) == ('"abc"', "Mon, 01 Jan 2024")
+    archive.save_article(record(1), etag='"def"')  # seen again: a new ETag, the date kept
+    assert archive.http_validators(record(1)["url"]) == ('"def"', "Mon, 01 Jan 2024")
+    archive.save_article(record(2))
+    assert archive.http_validators(record(2)["url"]) == (None, None)
     assert archive.http_validators("http://example.cn/none") is None
 
 

@@ -235,6 +235,10 @@ class Archive:
         self._dialect = engine.dialect.name
         self._conn: Connection | None = None
         self._pending: list[Operation] = []
+        # Page ledger rows wait here and go in as one multi-row INSERT when the batch is
+        # flushed: a crawl logs a row per response, too many for a statement each.
+        self._page_rows: list[dict[str, Any]] = []
+        self._statements: dict[tuple[str, tuple[str, ...]], Any] = {}  # reused statements
 
     def __repr__(self) -> str:
         return f"Archive({self.where!r})"
@@ -257,7 +261,18 @@ class Archive:
     @property
     def pending(self) -> int:
         """How many writes wait for the next commit."""
-        return len(self._pending)
+        return len(self._pending) + len(self._page_rows)
+
+    def _flush_pages(self) -> None:
+        """Write the buffered page rows into the open batch (before a commit or a read)."""
+        if not self._page_rows:
+            return
+        rows, self._page_rows = self._page_rows, []
+
+        def op(conn: Connection) -> None:
+            conn.execute(insert(Page), rows)
+
+        self._write(f"record {len(rows)} pages", op)
 
     def _connection(self) -> Connection:
         if self._conn is None or self._conn.closed:
@@ -308,6 +323,7 @@ class Archive:
 
     def _discard(self) -> None:
         self._pending.clear()
+        self._page_rows.clear()
         if self._conn is not None and not self._conn.closed:
             try:
                 self._conn.rollback()
@@ -316,6 +332,7 @@ class Archive:
 
     def commit(self) -> None:
         """Make the batch's writes durable."""
+        self._flush_pages()
         if self._conn is None or not self._conn.in_transaction():
             self._pending.clear()
             return
@@ -374,7 +391,13 @@ class Archive:
     # -- articles -----------------------------------------------------------------
 
     def save_article(
-        self, record: Mapping[str, Any], *, incomplete: bool = False, run_id: int | None = None
+        self,
+        record: Mapping[str, Any],
+        *,
+        incomplete: bool = False,
+        run_id: int | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
     ) -> Outcome:
         """Upsert one record by its URL; say whether it was new, changed or unchanged.
 
@@ -384,7 +407,8 @@ class Archive:
         content becomes a new article_versions row (unique on article and hash, so
         concurrent writers cannot duplicate it). An incomplete record (a continuation
         page failed) is kept as a version but does not replace a complete current record:
-        a transient error must not degrade the archive.
+        a transient error must not degrade the archive. ``etag`` and ``last_modified`` are
+        the first page's HTTP validators, kept (when given) for conditional re-fetches.
 
         The outcome is as observed when the write ran; if a concurrency conflict later
         makes the batch replay, the database is exact but an earlier outcome may differ
@@ -401,6 +425,11 @@ class Archive:
         except (TypeError, ValueError) as exc:
             raise ArchiveError(f"{self.where}: record of {url} is not JSON data: {exc}") from None
         now = utc_now()
+        validators = {
+            key: value
+            for key, value in (("etag", etag), ("last_modified", last_modified))
+            if value is not None
+        }
         fields = {
             "site": data.get("site"),
             "title": data.get("title"),
@@ -419,29 +448,20 @@ class Archive:
             "incomplete": incomplete,
         }
 
+        row_values = {
+            "url": url,
+            "first_seen": now,
+            "last_seen": now,
+            "last_changed": now,
+            "times_seen": 1,
+            "status": "ok",
+            **fields,
+            **validators,
+        }
+        upsert = self._article_upsert(tuple(validators))
+
         def op(conn: Connection) -> Outcome:
-            stmt = dialect.insert(self._dialect, Article).values(
-                url=url,
-                first_seen=now,
-                last_seen=now,
-                last_changed=now,
-                times_seen=1,
-                status="ok",
-                **fields,
-            )
-            stmt = stmt.on_conflict_do_update(
-                index_elements=[Article.url],
-                set_={
-                    "last_seen": stmt.excluded.last_seen,
-                    "times_seen": Article.times_seen + 1,
-                    "status": "ok",
-                },
-            )
-            row = conn.execute(
-                stmt.returning(
-                    Article.id, Article.content_hash, Article.incomplete, Article.times_seen
-                )
-            ).one()
+            row = conn.execute(upsert, row_values).one()
             article_id, current_hash, current_incomplete, times_seen = row
             if times_seen == 1:
                 self._add_version(conn, article_id, version)
@@ -466,15 +486,36 @@ class Archive:
 
         return self._write(f"save {url}", op)
 
+    def _article_upsert(self, validators: tuple[str, ...]) -> Any:
+        """The article upsert, built once per set of validators given (values come bound).
+
+        Building a SQLAlchemy statement costs more than running it on SQLite, and a crawl
+        saves thousands of articles: the statement is made once and reused.
+        """
+        cached = self._statements.get(("article", validators))
+        if cached is not None:
+            return cached
+        base = dialect.insert(self._dialect, Article)
+        stmt = base.on_conflict_do_update(
+            index_elements=[Article.url],
+            set_={
+                "last_seen": base.excluded.last_seen,
+                "times_seen": Article.times_seen + 1,
+                "status": "ok",
+                **{key: getattr(base.excluded, key) for key in validators},
+            },
+        ).returning(Article.id, Article.content_hash, Article.incomplete, Article.times_seen)
+        self._statements[("article", validators)] = stmt
+        return stmt
+
     def _add_version(self, conn: Connection, article_id: int, version: Mapping[str, Any]) -> None:
-        stmt = dialect.insert(self._dialect, ArticleVersion).values(
-            article_id=article_id, **version
-        )
-        conn.execute(
-            stmt.on_conflict_do_nothing(
+        stmt = self._statements.get(("version", ()))
+        if stmt is None:
+            stmt = dialect.insert(self._dialect, ArticleVersion).on_conflict_do_nothing(
                 index_elements=[ArticleVersion.article_id, ArticleVersion.content_hash]
             )
-        )
+            self._statements[("version", ())] = stmt
+        conn.execute(stmt, {"article_id": article_id, **version})
 
     def mark_gone(self, url: str) -> bool:
         """Mark an article whose page now answers 404/410; True if the URL was archived."""
@@ -498,18 +539,6 @@ class Archive:
 
         return self._write(f"touch {url}", op)
 
-    def set_http_validators(self, url: str, *, etag: str | None, last_modified: str | None) -> None:
-        """Remember the first page's ETag / Last-Modified for conditional re-fetches."""
-
-        def op(conn: Connection) -> None:
-            conn.execute(
-                update(Article)
-                .where(Article.url == url)
-                .values(etag=etag, last_modified=last_modified)
-            )
-
-        self._write(f"set validators of {url}", op)
-
     def http_validators(self, url: str) -> tuple[str | None, str | None] | None:
         """(etag, last_modified) of an archived article, None when the URL is unknown."""
         row = self._read(select(Article.etag, Article.last_modified).where(Article.url == url))
@@ -523,6 +552,7 @@ class Archive:
     def _read(self, stmt: Any) -> Any:
         """First row of a query: inside the open batch when there is one (to see its
         writes), else on a short read-only connection that takes no write lock."""
+        self._flush_pages()
         try:
             if self._conn is not None and self._conn.in_transaction():
                 return self._conn.execute(stmt).first()
@@ -538,6 +568,7 @@ class Archive:
 
         For tools that read the archive (re-parse, incremental crawls) without a write lock.
         """
+        self._flush_pages()
         try:
             if self._conn is not None and self._conn.in_transaction():
                 return list(self._conn.execute(stmt).all())
@@ -582,10 +613,7 @@ class Archive:
             "warc_length": warc_length,
         }
 
-        def op(conn: Connection) -> None:
-            conn.execute(insert(Page).values(values))
-
-        self._write(f"record page {url}", op)
+        self._page_rows.append(values)
 
     def record_failure(self, url: str, stage: str, reason: str, run_id: int | None = None) -> None:
         """Log why a URL did not become a stored record, so it can be retried or re-parsed."""

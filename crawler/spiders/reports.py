@@ -157,7 +157,9 @@ class ReportsSpider(scrapy.Spider):
                 yield self._item(
                     analysis.report, ArticleInProgress(response.url, _validators(response))
                 )
-        yield from self._follow(response)
+        # The article's own pager is fetched by the chain above (unfiltered, so the
+        # duplicate filter never sees those URLs): following it again would fetch them twice.
+        yield from self._follow(response, skip=frozenset(analysis.continuation_urls))
 
     def parse_continuation(self, response: Response, article: ArticleInProgress) -> Iterator[Any]:
         analysis = self._analyse(response, article_url=article.first_url)
@@ -229,10 +231,12 @@ class ReportsSpider(scrapy.Spider):
 
     # -- links ---------------------------------------------------------------------------
 
-    def _follow(self, response: Response) -> Iterator[scrapy.Request]:
+    def _follow(
+        self, response: Response, skip: frozenset[str] = frozenset()
+    ) -> Iterator[scrapy.Request]:
         for href in response.xpath("//a/@href").getall():
             url = self._followable(response.url, href)
-            if url:
+            if url and url not in skip:
                 yield self._request(url, self.parse)
 
     def _followable(self, base: str, href: str) -> str | None:
