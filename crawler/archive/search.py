@@ -20,7 +20,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -91,14 +91,7 @@ class SearchHit:
     score: float
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "title": self.title,
-            "site": self.site,
-            "published_at": self.published_at,
-            "url": self.url,
-            "snippet": self.snippet,
-            "score": self.score,
-        }
+        return asdict(self)
 
 
 # -- keeping the index -----------------------------------------------------------------
@@ -126,30 +119,36 @@ def _fields(record: Mapping[str, Any]) -> tuple[str, str, str, str]:
     )
 
 
+# Built once: a crawl indexes thousands of articles.
+_SQLITE_DELETE = text(f"DELETE FROM {TABLE} WHERE rowid = :id")
+_SQLITE_INSERT = text(
+    f"INSERT INTO {TABLE} (rowid, title, abstract, keywords, body) "
+    "VALUES (:id, :title, :abstract, :keywords, :body)"
+)
+_POSTGRESQL_UPSERT = text(
+    f"INSERT INTO {TABLE} (article_id, document, terms) VALUES (:id, :document, "
+    "setweight(to_tsvector('simple', :title), 'A') || "
+    "setweight(to_tsvector('simple', :summary), 'B') || "
+    "to_tsvector('simple', :body)) "
+    "ON CONFLICT (article_id) DO UPDATE SET document = excluded.document, "
+    "terms = excluded.terms"
+)
+
+
 def index(conn: Connection, article_id: int, record: Mapping[str, Any]) -> None:
     """Put (or replace) one article's current record in the index."""
     title, abstract, keywords, body = _fields(record)
     if conn.dialect.name == "sqlite":
-        conn.execute(text(f"DELETE FROM {TABLE} WHERE rowid = :id"), {"id": article_id})
+        conn.execute(_SQLITE_DELETE, {"id": article_id})
         conn.execute(
-            text(
-                f"INSERT INTO {TABLE} (rowid, title, abstract, keywords, body) "
-                "VALUES (:id, :title, :abstract, :keywords, :body)"
-            ),
+            _SQLITE_INSERT,
             {"id": article_id, "title": title, "abstract": abstract, "keywords": keywords,
              "body": body},
         )
         return
     document = _FIELD_SEPARATOR.join((title, abstract, keywords, body))
     conn.execute(
-        text(
-            f"INSERT INTO {TABLE} (article_id, document, terms) VALUES (:id, :document, "
-            "setweight(to_tsvector('simple', :title), 'A') || "
-            "setweight(to_tsvector('simple', :summary), 'B') || "
-            "to_tsvector('simple', :body)) "
-            "ON CONFLICT (article_id) DO UPDATE SET document = excluded.document, "
-            "terms = excluded.terms"
-        ),
+        _POSTGRESQL_UPSERT,
         {"id": article_id, "document": f" {document} ", "title": title,
          "summary": f"{abstract} {keywords}", "body": body},
     )
