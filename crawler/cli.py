@@ -167,9 +167,18 @@ _DB_HELP = (
 )
 @click.option("--site", help="Only articles of this site (its name as stored).")
 @click.option("--category", help="Only articles of this category (as stored).")
-@click.option("--since", help="Only articles published on or after this date (YYYY-MM-DD).")
-@click.option("--until", help="Only articles published on or before this date (YYYY-MM-DD).")
-@click.option("--fields", help="Comma-separated fields, in this order [default: all].")
+@click.option(
+    "--since", metavar="DATE", help="Only articles published on or after DATE (YYYY-MM-DD)."
+)
+@click.option(
+    "--until", metavar="DATE", help="Only articles published on or before DATE (YYYY-MM-DD)."
+)
+@click.option(
+    "--fields",
+    metavar="a,b,c",
+    help="Fields in this order: record fields or credits.author, credits.author_unit, "
+    "credits.editor, credits.source [default: all].",
+)
 @click.option("--no-bom", is_flag=True, help="CSV without the UTF-8 byte order mark.")
 def export_command(
     db: str | None,
@@ -226,7 +235,9 @@ def export_command(
 @click.argument("query")
 @click.option("--db", "db", help=_DB_HELP)
 @click.option("--site", help="Only articles of this site (its name as stored).")
-@click.option("--limit", default="20", show_default=True, help="How many results at most.")
+@click.option(
+    "--limit", default="20", show_default=True, metavar="N", help="How many results at most."
+)
 @click.option("--format", "fmt", default="table", show_default=True, metavar="table|json")
 def search_command(query: str, db: str | None, site: str | None, limit: str, fmt: str) -> None:
     """Full-text search of titles, abstracts, keywords and bodies, best match first.
@@ -261,7 +272,9 @@ def search_command(query: str, db: str | None, site: str | None, limit: str, fmt
 
 @main.command("stats")
 @click.option("--db", "db", help=_DB_HELP)
-@click.option("--runs", default="10", show_default=True, help="How many recent crawl runs.")
+@click.option(
+    "--runs", default="10", show_default=True, metavar="N", help="How many recent crawl runs."
+)
 @click.option("--format", "fmt", default="table", show_default=True, metavar="table|json")
 def stats_command(db: str | None, runs: str, fmt: str) -> None:
     """Per site: articles, versions, last crawl, failures by stage; then the last crawl runs."""

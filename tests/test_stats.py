@@ -95,9 +95,16 @@ def test_failures_by_site_and_unfinished_runs(db_url: str) -> None:
     assert len(json.loads(stats(db_url, "--format", "json", "--runs", "1").stdout)["runs"]) == 1
 
 
-def test_bad_format(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--format", "xml"], "Error: --format xml: unknown format (one of table, json)"),
+        (["--runs", "ten"], "Error: --runs ten: not a whole number"),
+    ],
+)
+def test_bad_options(tmp_path: Path, args: list[str], message: str) -> None:
     db = tmp_path / "archive.sqlite"
     open_archive(str(db)).close()
-    result = CliRunner().invoke(main, ["stats", "--db", str(db), "--format", "xml"])
+    result = CliRunner().invoke(main, ["stats", "--db", str(db), *args])
     assert result.exit_code == 2
-    assert result.stderr.strip() == "Error: --format xml: unknown format (one of table, json)"
+    assert result.stderr.strip() == message
