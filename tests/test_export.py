@@ -289,3 +289,28 @@ def test_an_empty_database_is_not_made_into_an_archive(db_url: str, command: lis
             engine.dispose()
     else:
         assert not Path(db_url).exists()
+
+
+def test_every_backend_exports_and_filters_alike(
+    db_url: str, records: list[dict[str, Any]]
+) -> None:
+    """The same export on SQLite and PostgreSQL (a server-side cursor there)."""
+    with open_archive(db_url) as archive:
+        for record in records:
+            archive.save_article(record)
+    runner = CliRunner()
+    result = runner.invoke(main, ["export", "--db", db_url, "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line) for line in result.stdout.splitlines()] == [
+        as_stored(r) for r in records
+    ]
+    args = ["--since", "2022-01-01", "--until", "2022-12-31", "--category", "述职报告"]
+    result = runner.invoke(main, ["export", "--db", db_url, "--format", "csv", *args])
+    assert result.exit_code == 0, result.output
+    expected = [
+        r["url"]
+        for r in records
+        if r["category"] == "述职报告" and "2022-01-01" <= (r["published_at"] or "")[:10] <= "2022-12-31"
+    ]
+    assert expected
+    assert [row["url"] for row in read_csv(result.stdout_bytes)] == expected
