@@ -159,7 +159,7 @@ class ReportsSpider(scrapy.Spider):
                 )
         # The article's own pager is fetched by the chain above (unfiltered, so the
         # duplicate filter never sees those URLs): following it again would fetch them twice.
-        yield from self._follow(response, skip=frozenset(analysis.continuation_urls))
+        yield from self._follow(response.url, analysis.links, frozenset(analysis.continuation_urls))
 
     def parse_continuation(self, response: Response, article: ArticleInProgress) -> Iterator[Any]:
         analysis = self._analyse(response, article_url=article.first_url)
@@ -231,11 +231,9 @@ class ReportsSpider(scrapy.Spider):
 
     # -- links ---------------------------------------------------------------------------
 
-    def _follow(
-        self, response: Response, skip: frozenset[str] = frozenset()
-    ) -> Iterator[scrapy.Request]:
-        for href in response.xpath("//a/@href").getall():
-            url = self._followable(response.url, href)
+    def _follow(self, base: str, hrefs: list[str], skip: frozenset[str]) -> Iterator[scrapy.Request]:
+        for href in hrefs:
+            url = self._followable(base, href)
             if url and url not in skip:
                 yield self._request(url, self.parse)
 
