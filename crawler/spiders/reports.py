@@ -162,7 +162,9 @@ class ReportsSpider(scrapy.Spider):
                 yield self._item(
                     analysis.report, ArticleInProgress(response.url, _validators(response))
                 )
-        yield from self._follow(response)
+        # The article's own pager is fetched by the chain above (unfiltered, so the
+        # duplicate filter never sees those URLs): following it again would fetch them twice.
+        yield from self._follow(response.url, analysis.links, frozenset(analysis.continuation_urls))
 
     def parse_continuation(self, response: Response, article: ArticleInProgress) -> Iterator[Any]:
         analysis = self._analyse(response, article_url=article.first_url)
@@ -235,10 +237,10 @@ class ReportsSpider(scrapy.Spider):
 
     # -- links ---------------------------------------------------------------------------
 
-    def _follow(self, response: Response) -> Iterator[scrapy.Request]:
-        for href in response.xpath("//a/@href").getall():
-            url = self._followable(response.url, href)
-            if url:
+    def _follow(self, base: str, hrefs: list[str], skip: frozenset[str]) -> Iterator[scrapy.Request]:
+        for href in hrefs:
+            url = self._followable(base, href)
+            if url and url not in skip:
                 yield self._request(url, self.parse)
 
     def _followable(self, base: str, href: str) -> str | None:
