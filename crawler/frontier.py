@@ -142,7 +142,10 @@ def frontier_settings(
         "REDIS_URL": url,
         "FRONTIER_CRAWL": crawl,
         "FRONTIER_IDLE_EXIT": idle_exit,
-        "FRONTIER_SEEDING": seeding,
+        # The seeding crawl lifts the seeding mark once its start requests are queued.
+        "SPIDER_MIDDLEWARES": (
+            {"crawler.frontier_scheduler.SeedingMiddleware": 900} if seeding else {}
+        ),
         "ARCHIVE_WORKER": worker,
     }
 

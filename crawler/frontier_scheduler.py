@@ -28,12 +28,14 @@ import heapq
 import itertools
 import logging
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
+from scrapy_redis.connection import get_redis_from_settings
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
@@ -61,6 +63,25 @@ redis.call('DEL', KEYS[2])
 redis.call('SREM', KEYS[4], ARGV[1])
 return #taken / 2
 """
+
+
+class SeedingMiddleware:
+    """In the seeding crawl: once the spider's start() is exhausted (its requests are in
+    Redis), lift the crawl's seeding mark, which keeps workers from leaving before then."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SeedingMiddleware:
+        return cls(crawler)
+
+    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        async for request in start:
+            yield request
+        settings = self.crawler.settings
+        server = get_redis_from_settings(settings)
+        server.delete(key(settings.get("FRONTIER_CRAWL") or "crawl", "seeding"))
 
 
 class KnownRedisDupeFilter(RFPDupeFilter):
@@ -103,7 +124,6 @@ class FrontierScheduler(Scheduler):
         self.worker = ""
         self.idle_exit: float | None = None
         self.lease = 15.0
-        self.seeding = False  # this process seeds the crawl: it clears the seeding mark
         self._local: list[tuple[int, int, Request]] = []
         self._order = itertools.count()
         self._claims: dict[int, _Claim] = {}
@@ -124,7 +144,6 @@ class FrontierScheduler(Scheduler):
         idle_exit = settings.get("FRONTIER_IDLE_EXIT")
         scheduler.idle_exit = None if idle_exit in (None, "") else float(idle_exit)
         scheduler.lease = settings.getfloat("FRONTIER_LEASE_SECONDS", 15.0)
-        scheduler.seeding = settings.getbool("FRONTIER_SEEDING")
         crawler.signals.connect(scheduler._on_idle, signal=signals.spider_idle)
         return scheduler
 
@@ -297,9 +316,6 @@ class FrontierScheduler(Scheduler):
         """Keep the spider open while the crawl has work anywhere, or until idle-exit."""
         from crawler.frontier import is_empty
 
-        if self.seeding:  # idle, so start() is exhausted: the start requests are queued
-            self.server.delete(self._key("seeding"))
-            self.seeding = False
         if self._local or self._claims or not is_empty(self.server, self.crawl):
             self._empty_since = None
             raise DontCloseSpider
