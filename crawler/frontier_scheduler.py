@@ -6,7 +6,8 @@ drives. Here the spider keeps its async ``start()`` (its requests go through thi
 into Redis, where the shared duplicate filter drops those another worker already queued),
 and this scheduler pops from Redis itself; on spider_idle it keeps the spider open
 (DontCloseSpider) until the frontier has been empty for FRONTIER_IDLE_EXIT seconds (never,
-when unset), and a one-second tick wakes the engine when work appears.
+when unset), and a one-second tick wakes the engine when work appears. In the seeding
+crawl, SeedingMiddleware says when start() has queued everything.
 
 Two additions to scrapy-redis's Scheduler:
 
