@@ -8,18 +8,28 @@ the spider decides what to fetch next and stitches multi-page articles in page o
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (
+    DownloadCancelledError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS
-from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet import defer
+from twisted.internet.error import ConnectionDone, ConnectionLost, TimeoutError
 from twisted.python.failure import Failure
+from twisted.web.client import ResponseFailed
 
 from crawler.archive.signals import record_failure, record_page
 from crawler.extract import (
@@ -33,9 +43,10 @@ from crawler.extract import (
     merge_pages,
 )
 from crawler.extract.urls import page_key
-from crawler.incremental import known_articles
+from crawler.incremental import NotNeeded, known_articles
 from crawler.items import ArticleItem
 from crawler.profiles import SiteProfile, find_profile
+from crawler.resilience import RETRY_AFTER_REFUSED
 from pipelines.store import archive_of
 
 _IGNORED_SUFFIXES = tuple(f".{ext}" for ext in IGNORED_EXTENSIONS)
@@ -60,7 +71,8 @@ class ArticleInProgress:
     def add_pages(self, urls: list[str]) -> None:
         for url in urls:
             number = page_key(url)[1]
-            if number not in self.reports and number not in self.pending:
+            failed = url in self.missing  # a later page's pager links it again: once is enough
+            if number not in self.reports and number not in self.pending and not failed:
                 self.pending[number] = url
 
 
@@ -148,16 +160,18 @@ class ReportsSpider(scrapy.Spider):
                 first = page_key(response.url)[0]
                 yield self._request(first, self.parse)
                 return
+            article = ArticleInProgress(response.url, _validators(response))
+            if cut_off(response.body):
+                article.missing.append(response.url)
             if analysis.continuation_urls:
-                article = ArticleInProgress(response.url, _validators(response))
                 article.reports[1] = analysis.report
                 article.add_pages(analysis.continuation_urls)
                 yield from self._next_page_or_item(article)
             else:
-                yield self._item(
-                    analysis.report, ArticleInProgress(response.url, _validators(response))
-                )
-        yield from self._follow(response)
+                yield self._item(analysis.report, article)
+        # An article's own later pages are fetched by its stitching chain, not again here.
+        own = page_key(response.url)[0] if analysis.kind == "article" else None
+        yield from self._follow(response, skip_article=own)
 
     def parse_continuation(self, response: Response, article: ArticleInProgress) -> Iterator[Any]:
         analysis = self._analyse(response, article_url=article.first_url)
@@ -166,6 +180,8 @@ class ReportsSpider(scrapy.Spider):
         else:
             article.reports[page_key(response.url)[1]] = analysis.report
             article.add_pages(analysis.continuation_urls)
+            if cut_off(response.body):
+                article.missing.append(response.url)
         yield from self._next_page_or_item(article)
 
     def _next_page_or_item(self, article: ArticleInProgress) -> Iterator[Any]:
@@ -222,6 +238,18 @@ class ReportsSpider(scrapy.Spider):
             return None
         page["kind"] = analysis.kind
         page["encoding"] = analysis.encoding
+        if cut_off(response.body):
+            stored = (
+                ", stored as far as it goes, marked incomplete"
+                if analysis.kind == "article"
+                else ""
+            )
+            record_failure(
+                self.crawler,
+                response.url,
+                "extract",
+                f"HTML cut off: the page ends before </body></html>{stored}",
+            )
         if analysis.kind == "article":
             page["article_url"] = canonical_url(article_url or response.url)
         record_page(self.crawler, response.url, **page)
@@ -229,10 +257,12 @@ class ReportsSpider(scrapy.Spider):
 
     # -- links ---------------------------------------------------------------------------
 
-    def _follow(self, response: Response) -> Iterator[scrapy.Request]:
+    def _follow(
+        self, response: Response, skip_article: str | None = None
+    ) -> Iterator[scrapy.Request]:
         for href in response.xpath("//a/@href").getall():
             url = self._followable(response.url, href)
-            if url:
+            if url and not (skip_article and page_key(url)[0] == skip_article):
                 yield self._request(url, self.parse)
 
     def _followable(self, base: str, href: str) -> str | None:
@@ -261,16 +291,16 @@ class ReportsSpider(scrapy.Spider):
 
     def fetch_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
-            return  # robots.txt or scope said no: a decision, not a failure
+        if _decided(failure):
+            return  # robots.txt said no, or the archive already has it: not a failure
         self._record_error_page(failure)
-        record_failure(self.crawler, request.url, "fetch", _reason(failure))
+        record_failure(self.crawler, _first_url(request), "fetch", failure_reason(failure))
 
     def continuation_failed(self, failure: Failure) -> Iterator[Any]:
         """A later page of an article failed: the article is still stored, marked incomplete."""
         request = failure.request  # type: ignore[attr-defined]
         self._record_error_page(failure)
-        record_failure(self.crawler, request.url, "fetch", _reason(failure))
+        record_failure(self.crawler, _first_url(request), "fetch", failure_reason(failure))
         article: ArticleInProgress = request.cb_kwargs["article"]
         article.missing.append(request.url)
         yield from self._next_page_or_item(article)
@@ -300,10 +330,80 @@ def _validators(response: Response) -> tuple[str | None, str | None]:
     )
 
 
-def _reason(failure: Failure) -> str:
-    """A readable reason for a failed request: 'HTTP 404', 'TimeoutError: …'."""
+def _decided(failure: Failure) -> bool:
+    """Whether a request was dropped by choice (robots.txt, the archive) rather than failed."""
+    if failure.check(NotNeeded):
+        return True
+    return bool(failure.check(IgnoreRequest)) and str(failure.value).startswith(
+        "Forbidden by robots.txt"  # RobotsTxtMiddleware's message; its only IgnoreRequest
+    )
+
+
+def _first_url(request: scrapy.Request) -> str:
+    """The URL the crawl asked for: before any redirect, that is the page that failed."""
+    urls = request.meta.get("redirect_urls") or [request.url]
+    return str(urls[0])
+
+
+def cut_off(body: bytes) -> bool:
+    """Whether an HTML page ends before its closing tags: the server sent half a page."""
+    tail = body[-4096:].lower()
+    return b"</html" not in tail and b"</body" not in tail
+
+
+def failure_reason(failure: Failure) -> str:
+    """One readable line saying why a request failed: 'HTTP 500 Internal Server Error
+    (gave up after 2 retries)', 'timed out after 30s', 'redirect loop: a -> b -> a'."""
     value = failure.value
+    request = getattr(failure, "request", None)
+    meta = request.meta if request is not None else {}
+    retries = int(meta.get("retry_times", 0))
+    tried = (
+        f" (gave up after {retries} {'retry' if retries == 1 else 'retries'})" if retries else ""
+    )
     response = getattr(value, "response", None)
-    if response is not None and hasattr(response, "status"):
-        return f"HTTP {response.status}"
-    return f"{type(value).__name__}: {value}".strip(": ")
+    if isinstance(response, Response):
+        text = f"HTTP {response.status} {_phrase(response.status)}".rstrip()
+        location = response.headers.get("Location")
+        if 300 <= response.status < 400 and location:
+            return f"{text}: redirect to {location.decode('latin-1')} not followed"
+        refused = meta.get(RETRY_AFTER_REFUSED)
+        if refused is not None:
+            return f"{text}: Retry-After {refused:.0f}s is past RETRY_AFTER_MAX, not retried"
+        return text + tried
+    if failure.check(DownloadTimeoutError, TimeoutError, defer.TimeoutError):
+        timeout = meta.get("download_timeout")
+        within = f" after {timeout:g}s" if isinstance(timeout, int | float) else ""
+        return f"timed out{within}: no complete response{tried}"
+    if failure.check(ResponseDataLossError):
+        return f"body shorter than its Content-Length: the connection closed early{tried}"
+    if failure.check(DownloadCancelledError):
+        detail = str(value).rstrip(".")
+        return "download cancelled: the body is larger than DOWNLOAD_MAXSIZE" + (
+            f" ({detail})" if detail else ""
+        )
+    if failure.check(ConnectionLost, ConnectionDone, ResponseFailed, DownloadFailedError):
+        return f"connection lost or reset mid-response ({_short(value)}){tried}"
+    if failure.check(IgnoreRequest):
+        text = str(value) or "ignored"
+        if text == "max redirections reached":  # RedirectMiddleware's words
+            return f"too many redirects (REDIRECT_MAX_TIMES), the last to {request.url if request else '?'}"
+        return text
+    return f"{type(value).__name__}: {_short(value)}{tried}"
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def _short(value: BaseException | None) -> str:
+    """An exception's text on one line, without Twisted's nested Failure reprs."""
+    text = str(value).strip() or type(value).__name__
+    # ResponseFailed and friends print a list of Twisted Failure reprs: keep their words.
+    inner = re.search(r"Failure [\w.]*?(\w+): ([^>]*)>", text)
+    if inner:
+        text = f"{inner[1]}: {inner[2]}"
+    return text.splitlines()[0][:200]
