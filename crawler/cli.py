@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,12 @@ def extract_command(files: tuple[Path, ...], url: str | None) -> None:
     help="Where to write the WARC files [default: warc/ beside the SQLite file].",
 )
 @click.option(
+    "--jobdir",
+    type=click.Path(path_type=Path),
+    help="Job folder: a crawl stopped by Ctrl-C or SIGTERM resumes from its queue there; "
+    "after a kill it restarts, skipping what the archive already has.",
+)
+@click.option(
     "-s",
     "--set",
     "settings",
@@ -84,6 +91,7 @@ def crawl_command(
     max_pages: int | None,
     refresh: bool,
     warc_dir: Path | None,
+    jobdir: Path | None,
     settings: tuple[str, ...],
 ) -> None:
     """Crawl report sites from their home or category URLS into the archive.
@@ -101,7 +109,7 @@ def crawl_command(
     db_url = _archive_url(db)
     overrides: dict[str, Any] = _settings(settings)
     if warc_dir is not None:
-        overrides["WARC_DIR"] = str(warc_dir)
+        overrides["WARC_DIR"] = str(_writable_folder(warc_dir, "--warc-dir"))
     summary = run_crawl(
         start_urls,
         db_url=db_url,
@@ -109,6 +117,7 @@ def crawl_command(
         max_pages=max_pages,
         refresh=refresh,
         overrides=overrides,
+        jobdir=_writable_folder(jobdir, "--jobdir") if jobdir is not None else None,
     )
     for line in summary.lines():
         click.echo(line)
@@ -340,6 +349,19 @@ def _archive_url(db: str | None, *, must_exist: bool = False) -> str:
     except ArchiveError as error:
         raise InputError(str(error)) from None
     return url
+
+
+def _writable_folder(path: Path, option: str) -> Path:
+    """A folder the crawl can write in, created when missing, or a one-line error."""
+    if path.exists() and not path.is_dir():
+        raise InputError(f"{option} {path}: not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(f"{option} {path}: cannot create ({error.strerror})") from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise InputError(f"{option} {path}: not writable")
+    return path
 
 
 def _settings(pairs: tuple[str, ...]) -> dict[str, str]:

@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 from crawler.serve import ReplayServer, _Handler
 from crawler.sitegen import generate_site
 
-__all__ = ["CRAWL_SETTINGS", "FAULTS", "Fault", "FaultServer", "FaultSite"]
+__all__ = ["CRAWL_SETTINGS", "FAULTS", "Fault", "FaultServer", "FaultSite", "SlowServer"]
 
 ROBOTS = b"User-agent: *\nDisallow: /member/\nDisallow: /lunwen/\n"
 BLOCKED_SECTION = "/lunwen/"
@@ -401,3 +401,27 @@ class FaultServer(ReplayServer):
             with contextlib.suppress(OSError):
                 index.write_text(page, encoding="utf-8")
         return index, "/fault/index.html"
+
+
+class _SlowHandler(_Handler):
+    def do_GET(self) -> None:
+        replay: SlowServer = self.server.replay  # type: ignore[assignment]
+        if replay.delay:
+            replay.stopping.wait(replay.delay)
+        self._answer(head=False)
+
+
+class SlowServer(ReplayServer):
+    """A replay server that answers every request ``delay`` seconds late (settable live),
+    so that a test can catch a crawl midway and kill it."""
+
+    handler = _SlowHandler
+
+    def __init__(self, root: Path, delay: float = 0.0) -> None:
+        super().__init__(root)
+        self.delay = delay
+        self.stopping = threading.Event()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        super().stop()

@@ -21,7 +21,7 @@ from scrapy.settings import BaseSettings
 
 from crawler.archive import database_url
 from crawler.archive.signals import record_page
-from crawler.warc import DEFAULT_MAX_BYTES, WarcArchive, run_prefix
+from crawler.warc import DEFAULT_MAX_BYTES, WarcArchive, repair_directory, run_prefix
 
 
 def warc_directory(settings: BaseSettings) -> Path:
@@ -51,9 +51,11 @@ class WarcMiddleware:
         settings = crawler.settings
         if not settings.getbool("WARC_ENABLED", True):
             raise NotConfigured
+        directory = warc_directory(settings)
+        repair_directory(directory)  # a crawl killed mid-record left a torn tail
         middleware = cls(
             crawler,
-            warc_directory(settings),
+            directory,
             run_prefix(worker_name(settings)),
             settings.getint("WARC_MAX_BYTES", DEFAULT_MAX_BYTES),
         )

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import shutil
 import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler.archive import open_archive
+
+log = logging.getLogger(__name__)
+
+# In a --jobdir while its crawl runs; left behind only when the process was killed.
+RUNNING_MARKER = "crawl.running"
+# What Scrapy keeps in a JOBDIR: the request queue, the duplicate filter, the spider state.
+SCRAPY_STATE = ("requests.queue", "requests.seen", "spider.state")
 
 
 @dataclass
@@ -50,6 +61,48 @@ def project_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
     return settings
 
 
+def open_jobdir(path: Path) -> str:
+    """Prepare a job folder for a crawl: "new", "resumed", or "restarted" after a kill.
+
+    Scrapy writes its queue's bookkeeping and flushes its duplicate filter only when a
+    crawl stops cleanly (Ctrl-C, SIGTERM), so that state resumes. After a kill (SIGKILL,
+    power loss) it is stale or torn: it is dropped and the crawl starts again from its
+    start URLs, where the archive's own memory skips every article already committed.
+    """
+    path.mkdir(parents=True, exist_ok=True)
+    marker = path / RUNNING_MARKER
+    if marker.exists():
+        _drop_state(path)
+        state = "restarted"
+        log.warning(
+            "%s: the last crawl in this job folder was killed; its queue cannot be trusted, "
+            "so the crawl restarts from its start URLs (archived articles are skipped)",
+            path,
+        )
+    elif any((path / name).exists() for name in SCRAPY_STATE):
+        state = "resumed"
+    else:
+        state = "new"
+    marker.write_text(f"{os.getpid()}\n", encoding="ascii")
+    return state
+
+
+def close_jobdir(path: Path, finish_reason: str) -> None:
+    """The crawl ended on its own: a finished job's state is spent, a paused one is kept."""
+    if finish_reason == "finished":
+        _drop_state(path)
+    (path / RUNNING_MARKER).unlink(missing_ok=True)
+
+
+def _drop_state(path: Path) -> None:
+    for name in SCRAPY_STATE:
+        target = path / name
+        if target.is_dir():
+            shutil.rmtree(target)
+        else:
+            target.unlink(missing_ok=True)
+
+
 def run_crawl(
     start_urls: list[str],
     *,
@@ -58,6 +111,7 @@ def run_crawl(
     max_pages: int | None = None,
     refresh: bool = False,
     overrides: Mapping[str, Any] | None = None,
+    jobdir: Path | None = None,
 ) -> CrawlSummary:
     """Crawl into the archive at db_url (already checked by the caller) and summarise."""
     from crawler.spiders.reports import ReportsSpider
@@ -68,6 +122,9 @@ def run_crawl(
     if sys.stderr.isatty():
         values.setdefault("LOG_LEVEL", "WARNING")  # the progress line replaces the log
     values.update(overrides or {})
+    if jobdir is not None:
+        values["JOBDIR"] = str(jobdir)
+        open_jobdir(jobdir)
     process = CrawlerProcess(project_settings(values))
     crawler = process.create_crawler(ReportsSpider)
     started = time.monotonic()
@@ -75,6 +132,8 @@ def run_crawl(
     process.start()
     seconds = time.monotonic() - started
     stats: dict[str, Any] = crawler.stats.get_stats() if crawler.stats else {}
+    if jobdir is not None:
+        close_jobdir(jobdir, str(stats.get("finish_reason", "")))
     with open_archive(db_url) as archive:
         counts = archive.counts()
     return CrawlSummary(
