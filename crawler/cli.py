@@ -121,6 +121,8 @@ def crawl_command(
     )
     for line in summary.lines():
         click.echo(line)
+    if summary.storage_error:
+        raise click.ClickException(summary.storage_error)
     if summary.responses == 0:
         targets = ", ".join(start_urls or (profile.start_urls if profile else []))
         raise click.ClickException(f"{targets}: unreachable, nothing was fetched")
@@ -215,6 +217,8 @@ def demo_command(site_dir: Path | None, db: str, output: Path) -> None:
         server.start()
         click.echo(f"serving {directory} at {server.url}/", err=True)
         summary = run_crawl([server.url + "/"], db_url=db_url)
+    if summary.storage_error:
+        raise click.ClickException(summary.storage_error)
     with open_archive(db_url) as archive, atomic_output(output) as stream:
         count = write_jsonl(archive.iter_records(), stream)
     for line in summary.lines():

@@ -15,12 +15,13 @@ from typing import Any
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 
 from crawler.archive import database_url
 from crawler.archive.signals import record_page
+from crawler.diskfull import stop_for_full_disk
 from crawler.warc import DEFAULT_MAX_BYTES, WarcArchive, repair_directory, run_prefix
 
 
@@ -63,15 +64,22 @@ class WarcMiddleware:
         return middleware
 
     def process_response(self, request: Request, response: Response, spider: Spider) -> Response:
-        location = self.archive.write_exchange(
-            url=response.url,
-            method=request.method,
-            request_headers=_pairs(request.headers),
-            status=response.status,
-            response_headers=_pairs(response.headers),
-            body=response.body,
-            protocol=str(response.protocol or "HTTP/1.1"),
-        )
+        try:
+            location = self.archive.write_exchange(
+                url=response.url,
+                method=request.method,
+                request_headers=_pairs(request.headers),
+                status=response.status,
+                response_headers=_pairs(response.headers),
+                body=response.body,
+                protocol=str(response.protocol or "HTTP/1.1"),
+            )
+        except OSError as error:
+            where = self.archive.path or self.archive.directory
+            stop_for_full_disk(self.crawler, f"{where}: cannot write ({error.strerror or error})")
+            raise IgnoreRequest(
+                f"{response.url}: not archived, {where} cannot be written"
+            ) from None
         request.meta["warc"] = {
             "warc_file": location.file,
             "warc_offset": location.offset,

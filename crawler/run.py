@@ -15,7 +15,8 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from crawler.archive import open_archive
+from crawler.archive import ArchiveError, open_archive
+from crawler.diskfull import STORAGE_ERROR
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ class CrawlSummary:
     archive_articles: int
     archive_pages: int
     archive_failures: int
+    storage_error: str | None = None  # set when the archive could not be written
 
     def lines(self) -> list[str]:
         rate = self.responses / self.seconds if self.seconds else 0.0
@@ -134,8 +136,12 @@ def run_crawl(
     stats: dict[str, Any] = crawler.stats.get_stats() if crawler.stats else {}
     if jobdir is not None:
         close_jobdir(jobdir, str(stats.get("finish_reason", "")))
-    with open_archive(db_url) as archive:
-        counts = archive.counts()
+    try:
+        with open_archive(db_url) as archive:
+            counts = archive.counts()
+    except ArchiveError as error:  # the disk filled up, say: the stats still tell the run
+        log.error("%s", error)
+        counts = {}
     return CrawlSummary(
         finish_reason=str(stats.get("finish_reason", "unknown")),
         seconds=seconds,
@@ -147,4 +153,5 @@ def run_crawl(
         archive_articles=counts.get("articles", 0),
         archive_pages=counts.get("pages", 0),
         archive_failures=counts.get("failures", 0),
+        storage_error=stats.get(STORAGE_ERROR),
     )

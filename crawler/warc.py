@@ -66,6 +66,11 @@ class WarcArchive:
         self._writer: WARCWriter | None = None
         self._name = ""
 
+    @property
+    def path(self) -> Path | None:
+        """The file being written, None before the first record."""
+        return self.directory / self._name if self._name else None
+
     def _open(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         while True:
@@ -129,10 +134,13 @@ class WarcArchive:
         return WarcLocation(self._name, offset, length)
 
     def close(self) -> None:
-        if self._stream is not None:
-            self._stream.close()
-            self._stream = None
-            self._writer = None
+        stream, self._stream, self._writer = self._stream, None, None
+        if stream is None:
+            return
+        try:
+            stream.close()
+        except OSError as error:  # a full disk: the torn end is cut off by the next crawl
+            log.warning("%s: not closed cleanly (%s)", self.path, error.strerror or error)
 
 
 def _reason(status: int) -> str:

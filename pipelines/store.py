@@ -37,8 +37,9 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from crawler.archive import Archive, ArchiveError, database_url, open_archive
+from crawler.archive import Archive, ArchiveError, StorageFull, database_url, open_archive
 from crawler.archive import signals as archive_signals
+from crawler.diskfull import stop_for_full_disk
 from crawler.items import ArticleItem
 from pipelines.validate import InvalidItem
 
@@ -119,6 +120,7 @@ class StorePipeline:
                 item.record, incomplete=item.incomplete, run_id=self.run_id
             )
         except ArchiveError as exc:
+            self._storage_failed(exc)
             self._record_failure(url, "store", str(exc))
             raise DropItem(f"could not store {url}: {exc}") from None
         if item.etag or item.last_modified:
@@ -135,6 +137,7 @@ class StorePipeline:
             try:
                 self.archive.commit()
             except ArchiveError as exc:
+                self._storage_failed(exc)
                 log.error("Archive commit failed: %s", exc)
 
     # -- signal handlers -------------------------------------------------------------
@@ -167,6 +170,7 @@ class StorePipeline:
         try:
             self.archive.record_page(url, run_id=self.run_id, **fields)
         except (ArchiveError, TypeError) as exc:
+            self._storage_failed(exc)
             log.warning("Could not record page %s: %s", url, exc)
             return
         self._inc("archive/pages")
@@ -184,6 +188,7 @@ class StorePipeline:
         try:
             self.archive.record_failure(url, stage, reason, self.run_id)
         except ArchiveError as exc:
+            self._storage_failed(exc)
             log.warning("Could not record failure of %s: %s", url, exc)
             return
         self._inc(f"archive/failures/{stage}")
@@ -197,8 +202,14 @@ class StorePipeline:
             try:
                 self.archive.commit()
             except ArchiveError as exc:
+                self._storage_failed(exc)
                 log.error("Archive commit failed, batch lost: %s", exc)
             self._last_commit = time.monotonic()
+
+    def _storage_failed(self, exc: BaseException) -> None:
+        """The database cannot be written at all: stop the crawl rather than lose pages."""
+        if isinstance(exc, StorageFull):
+            stop_for_full_disk(self.crawler, str(exc))
 
     def _inc(self, key: str) -> None:
         if self.crawler.stats is not None:

@@ -10,7 +10,7 @@ from crawler.archive.db import (
     database_url,
     open_archive,
 )
-from crawler.archive.errors import ArchiveError
+from crawler.archive.errors import ArchiveError, StorageFull
 from crawler.archive.models import FAILURE_STAGES
 from crawler.archive.records import content_hash, utc_now
 from crawler.archive.schema import SCHEMA_VERSION
@@ -22,6 +22,7 @@ __all__ = [
     "Archive",
     "ArchiveError",
     "Outcome",
+    "StorageFull",
     "content_hash",
     "database_url",
     "open_archive",
