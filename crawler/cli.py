@@ -19,7 +19,30 @@ class InputError(click.ClickException):
     exit_code = 2
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _OneLineErrors(click.Group):
+    """Click's usage errors (unknown option, bad choice, missing argument) in one line, like
+    every other user mistake, instead of a usage block: still exit status 2."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("standalone_mode", True) is False:
+            return super().main(*args, **kwargs)
+        kwargs["standalone_mode"] = False
+        try:
+            return super().main(*args, **kwargs)
+        except click.UsageError as error:
+            where = error.ctx.command_path if error.ctx else "report-archiver"
+            message = " ".join(error.format_message().split())
+            click.echo(f"Error: {where}: {message} (see {where} --help)", err=True)
+            sys.exit(error.exit_code)
+        except click.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="report-archiver")
 def main() -> None:
     """Scrape report sites (工作报告, 心得体会, 演讲稿, 论文) into a clean, searchable archive."""
@@ -399,4 +422,4 @@ def _read_page(path: Path) -> bytes:
 
 
 if __name__ == "__main__":
-    main()
+    main(prog_name="report-archiver")
