@@ -14,7 +14,6 @@ never be asked for anything.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import random
 import socket
@@ -24,7 +23,7 @@ import time
 import zlib
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
@@ -69,11 +68,13 @@ class Fault:
     stage: str | None
     reason: str
     retried: bool = False
-    failure_path: str | None = None  # where the failure is recorded, when not at `path`
+    article: str | None = None  # the article (first page) this fault sits on, if any
+    incomplete: bool = False  # whether that article ends up archived as incomplete
 
     @property
     def recorded_at(self) -> str:
-        return self.failure_path or self.path
+        """Where the failure is recorded: the URL the crawl asked for."""
+        return self.path
 
 
 # Faults on their own URLs, linked from /fault/. Article faults get their paths at build time.
@@ -116,15 +117,11 @@ FAULTS: list[Fault] = [
 
 @dataclass
 class FaultSite:
-    """The generated site, its faults (article faults with their paths) and the expectation."""
+    """The generated site, the faults it serves, and what an archive of it must hold."""
 
     root: Path
     faults: list[Fault]
     articles: list[str]  # every article path of the generated site
-    good: list[str]  # article paths that must be archived, complete, exactly once
-    incomplete: list[str]  # article paths that must be archived once, marked incomplete
-    blocked: list[str]  # article paths robots.txt closes: never fetched, never archived
-    routes: dict[str, Fault]
 
     @classmethod
     def build(cls, root: Path, articles: int = 25) -> FaultSite:
@@ -139,9 +136,24 @@ class FaultSite:
         retry_after, lying, cut = open_[0], open_[1], open_[2]
         faults = [
             *FAULTS,
-            Fault("503 with Retry-After, then 200", "retry_after", retry_after, None, ""),
-            Fault("charset header that lies", "lying_charset", lying, None, ""),
-            Fault("HTML cut off midway", "cut_off", cut, "extract", "cut off"),
+            Fault(
+                "503 with Retry-After, then 200",
+                "retry_after",
+                retry_after,
+                None,
+                "",
+                article=retry_after,
+            ),
+            Fault("charset header that lies", "lying_charset", lying, None, "", article=lying),
+            Fault(
+                "HTML cut off midway",
+                "cut_off",
+                cut,
+                "extract",
+                "cut off",
+                article=cut,
+                incomplete=True,
+            ),
             Fault(
                 "HTTP 500 on a later page",
                 "status500",
@@ -149,13 +161,41 @@ class FaultSite:
                 "fetch",
                 "HTTP 500",
                 retried=True,
+                article=multi["url"],
+                incomplete=True,
             ),
             Fault("robots.txt closes a section", "robots", "/robots.txt", None, ""),
         ]
-        incomplete = [cut, multi["url"]]
-        blocked = [p for p in paths if p.startswith(BLOCKED_SECTION)]
-        good = [p for p in paths if p not in incomplete and p not in blocked]
-        return cls(root, faults, paths, good, incomplete, blocked, {f.path: f for f in faults})
+        return cls(root, faults, paths)
+
+    def only(self, fault: Fault) -> FaultSite:
+        """The same site serving one fault alone."""
+        return replace(self, faults=[fault])
+
+    @property
+    def routes(self) -> dict[str, Fault]:
+        routes = {fault.path: fault for fault in self.faults}
+        if "/fault/loop-a.html" in routes:
+            routes["/fault/loop-b.html"] = routes["/fault/loop-a.html"]
+        return routes
+
+    @property
+    def blocked(self) -> list[str]:
+        """Article paths robots.txt closes: never fetched, never archived."""
+        if not any(fault.kind == "robots" for fault in self.faults):
+            return []
+        return [path for path in self.articles if path.startswith(BLOCKED_SECTION)]
+
+    @property
+    def incomplete(self) -> list[str]:
+        """Article paths archived once, marked incomplete."""
+        return [f.article for f in self.faults if f.incomplete and f.article]
+
+    @property
+    def good(self) -> list[str]:
+        """Article paths archived once, complete."""
+        spoiled = {*self.blocked, *self.incomplete}
+        return [path for path in self.articles if path not in spoiled]
 
 
 def _gzip_bomb(size: int) -> bytes:
@@ -178,9 +218,7 @@ class _FaultHandler(_Handler):
         path = urlsplit(self.path).path or "/"
         if faults.delay:
             faults.stopping.wait(faults.delay)
-        fault = faults.plan.routes.get(path)
-        if fault is None and path.startswith("/fault/loop"):
-            fault = faults.plan.routes["/fault/loop-a.html"]
+        fault = faults.routes.get(path)
         if fault is None:
             self._answer(head=False)
             return
@@ -350,8 +388,10 @@ class FaultServer(ReplayServer):
         self.bomb = _gzip_bomb(BOMB_BYTES)
         self._sent: dict[str, int] = defaultdict(int)
         self._times: dict[str, list[float]] = defaultdict(list)
+        self.routes = site.routes
         self.other = ReplayServer(site.root, host="127.0.0.2")
         self.other_site = self.other.url
+        self._index = self._write_index()
 
     def start(self) -> FaultServer:
         self.other.start()
@@ -385,22 +425,20 @@ class FaultServer(ReplayServer):
 
     def _resolve(self, url_path: str) -> tuple[Path, str] | str | int:
         if url_path in ("/fault/", "/fault/index.html"):
-            return self._fault_index()
+            return self._index, "/fault/index.html"
         return super()._resolve(url_path)
 
-    def _fault_index(self) -> tuple[Path, str]:
+    def _write_index(self) -> Path:
         """The /fault/ page: a plain list of links, one per fault with its own URL."""
+        items = "".join(
+            f'<li><a href="{f.path}">{f.name}</a></li>'
+            for f in self.plan.faults
+            if f.path.startswith("/fault/")
+        )
         index = self.root / "fault-index.html"
-        if not index.exists():
-            items = "".join(
-                f'<li><a href="{f.path}">{f.name}</a></li>'
-                for f in self.plan.faults
-                if f.path.startswith("/fault/")
-            )
-            page = f"<html><head><title>faults</title></head><body><ul>{items}</ul></body></html>"
-            with contextlib.suppress(OSError):
-                index.write_text(page, encoding="utf-8")
-        return index, "/fault/index.html"
+        page = f"<html><head><title>faults</title></head><body><ul>{items}</ul></body></html>"
+        index.write_text(page, encoding="utf-8")
+        return index
 
 
 class _SlowHandler(_Handler):
