@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import gzip
+import json
 import os
 import signal
 import sqlite3
@@ -123,7 +124,7 @@ def test_a_killed_crawl_resumes_to_the_same_archive(tmp_path: Path) -> None:
 
 
 def test_a_paused_crawl_resumes_from_its_queue(tmp_path: Path) -> None:
-    generate_site(tmp_path / "site", 20, per_list_page=4, multipage_every=0)
+    generate_site(tmp_path / "site", 20, per_list_page=4, multipage_every=3)
     db = tmp_path / "archive.sqlite"
     jobdir = tmp_path / "job"
     with SlowServer(tmp_path / "site", delay=0.05) as server:
@@ -151,6 +152,18 @@ def test_a_paused_crawl_resumes_from_its_queue(tmp_path: Path) -> None:
     assert len(server.requests) > paused_at
     assert len(articles(db)) == 20
     assert all(times == 1 for _, times in articles(db))
+    # Multi-page articles caught mid-stitch resume from their queued next page, whole.
+    expected = {
+        record["url"]: record["body"]
+        for record in map(
+            json.loads, (tmp_path / "site" / "expected.jsonl").read_text().splitlines()
+        )
+    }
+    with sqlite3.connect(db) as conn:
+        stored = conn.execute("select url, record, incomplete from articles").fetchall()
+    for url, record, incomplete in stored:
+        assert json.loads(record)["body"] == expected[url.removeprefix(server.url)]
+        assert not incomplete
     assert not (jobdir / "requests.seen").exists()  # a finished job leaves no state behind
 
 
