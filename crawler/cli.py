@@ -183,29 +183,188 @@ def sites_command() -> None:
         )
 
 
-@main.command("export")
-@click.option(
-    "--db", "db", help="Archive database [default: $ARCHIVE_DB_URL or data/archive.sqlite]."
+_DB_HELP = (
+    "Archive database: SQLite path or SQLAlchemy URL "
+    "[default: $ARCHIVE_DB_URL or data/archive.sqlite]."
 )
-@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+
+
+@main.command("export")
+@click.option("--db", "db", help=_DB_HELP)
+@click.option(
+    "--format", "fmt", default="jsonl", show_default=True, metavar="json|jsonl|csv",
+    help="json: one array; jsonl: one record a line; csv: a spreadsheet (see README).",
+)
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path), help="File to write [default: stdout]."
 )
-def export_command(db: str | None, fmt: str, output: Path | None) -> None:
-    """Export the archive's current records."""
-    from .archive import ArchiveError, open_archive
-    from .export import atomic_output, write_jsonl
+@click.option("--site", help="Only articles of this site (its name as stored).")
+@click.option("--category", help="Only articles of this category (as stored).")
+@click.option(
+    "--since", metavar="DATE", help="Only articles published on or after DATE (YYYY-MM-DD)."
+)
+@click.option(
+    "--until", metavar="DATE", help="Only articles published on or before DATE (YYYY-MM-DD)."
+)
+@click.option(
+    "--fields",
+    metavar="a,b,c",
+    help="Fields in this order: record fields or credits.author, credits.author_unit, "
+    "credits.editor, credits.source [default: all].",
+)
+@click.option("--no-bom", is_flag=True, help="CSV without the UTF-8 byte order mark.")
+def export_command(
+    db: str | None,
+    fmt: str,
+    output: Path | None,
+    site: str | None,
+    category: str | None,
+    since: str | None,
+    until: str | None,
+    fields: str | None,
+    no_bom: bool,
+) -> None:
+    """Export the archive's current records as JSON, JSON lines or CSV.
 
+    Streams record by record; a file given with -o appears whole or not at all. Articles
+    without a publication date are left out when --since or --until is given.
+    """
+    from .archive import ArchiveError, open_archive
+    from .export import FORMATS, ExportError, atomic_output, parse_fields, write_records
+
+    if fmt not in FORMATS:
+        raise InputError(f"--format {fmt}: unknown format (one of {', '.join(FORMATS)})")
+    try:
+        columns = parse_fields(fields)
+    except ExportError as error:
+        raise InputError(str(error)) from None
+    since_day = _date(since, "--since") if since else None
+    until_day = _date(until, "--until") if until else None
+    if output is not None and output.is_dir():
+        raise InputError(f"{output}: is a directory")
     db_url = _archive_url(db, must_exist=True)
     try:
         with open_archive(db_url) as archive, atomic_output(output) as stream:
-            count = write_jsonl(archive.iter_records(), stream)
+            records = archive.iter_records(
+                site=site, category=category, published_from=since_day, published_until=until_day
+            )
+            count = write_records(records, stream, fmt, columns, bom=not no_bom)
     except ArchiveError as error:
         raise InputError(str(error)) from None
+    except BrokenPipeError:
+        if output is not None:
+            raise InputError(f"{output}: cannot write (broken pipe)") from None
+        # The reader went away (`| head`): stop quietly, as other filters do, and keep
+        # Python from complaining when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
     except OSError as error:
-        raise InputError(f"{output}: cannot write ({error.strerror})") from None
+        raise InputError(f"{output or 'stdout'}: cannot write ({error.strerror})") from None
     if output is not None:
         click.echo(f"{count} records -> {output}", err=True)
+
+
+@main.command("search")
+@click.argument("query")
+@click.option("--db", "db", help=_DB_HELP)
+@click.option("--site", help="Only articles of this site (its name as stored).")
+@click.option(
+    "--limit", default="20", show_default=True, metavar="N", help="How many results at most."
+)
+@click.option("--format", "fmt", default="table", show_default=True, metavar="table|json")
+def search_command(query: str, db: str | None, site: str | None, limit: str, fmt: str) -> None:
+    """Full-text search of titles, abstracts, keywords and bodies, best match first.
+
+    Words separated by spaces must all occur (AND); "quoted words" must occur as a phrase.
+    Chinese needs no spaces: 群众路线 finds those four characters side by side.
+    """
+    from .archive import ArchiveError, open_archive
+
+    if not query.strip():
+        raise InputError("search query is empty")
+    if fmt not in ("table", "json"):
+        raise InputError(f"--format {fmt}: unknown format (one of table, json)")
+    if not limit.isdigit() or int(limit) < 1:
+        raise InputError(f"--limit {limit}: not a positive whole number")
+    db_url = _archive_url(db, must_exist=True)
+    try:
+        with open_archive(db_url) as archive:
+            hits = archive.search(query, site=site, limit=int(limit))
+    except ArchiveError as error:
+        raise InputError(str(error)) from None
+    if fmt == "json":
+        click.echo(json.dumps([hit.to_dict() for hit in hits], ensure_ascii=False, indent=2))
+        return
+    for number, hit in enumerate(hits, 1):
+        day = (hit.published_at or "")[:10] or "-"
+        click.echo(f"{number}. {hit.title or '(no title)'}  [{hit.site or '-'} {day}]")
+        click.echo(f"   {hit.url}")
+        click.echo(f"   {hit.snippet}")
+    click.echo(f"{len(hits)} result{'s' if len(hits) != 1 else ''} for {query}", err=True)
+
+
+@main.command("stats")
+@click.option("--db", "db", help=_DB_HELP)
+@click.option(
+    "--runs", default="10", show_default=True, metavar="N", help="How many recent crawl runs."
+)
+@click.option("--format", "fmt", default="table", show_default=True, metavar="table|json")
+def stats_command(db: str | None, runs: str, fmt: str) -> None:
+    """Per site: articles, versions, last crawl, failures by stage; then the last crawl runs."""
+    from .archive import ArchiveError, open_archive
+
+    if fmt not in ("table", "json"):
+        raise InputError(f"--format {fmt}: unknown format (one of table, json)")
+    if not runs.isdigit():
+        raise InputError(f"--runs {runs}: not a whole number")
+    db_url = _archive_url(db, must_exist=True)
+    try:
+        with open_archive(db_url) as archive:
+            stats = archive.stats(runs=int(runs))
+    except ArchiveError as error:
+        raise InputError(str(error)) from None
+    if fmt == "json":
+        click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
+        return
+    for line in _stats_table(stats):
+        click.echo(line)
+
+
+def _stats_table(stats: dict[str, Any]) -> list[str]:
+    """The stats as two aligned tables: sites, then crawl runs."""
+    from .archive import FAILURE_STAGES
+
+    sites = [["site", "articles", "gone", "versions", "last_crawl", *FAILURE_STAGES]]
+    for site in stats["sites"]:
+        failures = [str(site["failures"].get(stage, 0)) for stage in FAILURE_STAGES]
+        sites.append(
+            [site["site"], str(site["articles"]), str(site["gone"]), str(site["versions"]),
+             site["last_crawl"] or "-", *failures]
+        )
+    runs = [["run", "started", "duration", "pages", "articles", "failures", "finish_reason"]]
+    for run in stats["runs"]:
+        runs.append(
+            [str(run["id"]), run["started_at"],
+             "-" if run["duration_s"] is None else f"{run['duration_s']:.0f}s",
+             str(run["pages"]), "-" if run["articles"] is None else str(run["articles"]),
+             str(run["failures"]), run["finish_reason"] or "unfinished"]
+        )
+    return [*_aligned(sites), "", *_aligned(runs)]
+
+
+def _aligned(rows: list[list[str]]) -> list[str]:
+    """Rows padded into columns; CJK characters count as two columns wide."""
+    import unicodedata
+
+    def width(cell: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in cell)
+
+    widths = [max(width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        "  ".join(cell + " " * (size - width(cell)) for cell, size in zip(row, widths, strict=True))
+        .rstrip()
+        for row in rows
+    ]
 
 
 @main.command("demo")
@@ -363,15 +522,12 @@ def _start_url(url: str) -> str:
 
 
 def _archive_url(db: str | None, *, must_exist: bool = False) -> str:
-    """The archive's URL, checked: it opens, and it is an archive (created when missing)."""
-    from .archive import ArchiveError, database_url, open_archive
+    """The archive's URL, checked: it opens, and it is an archive (created when missing,
+    unless ``must_exist``: then a path that is not an archive is reported and left alone)."""
+    from .archive import ArchiveError, database_url, existing_archive_url, open_archive
 
     try:
-        url = database_url(db)
-        if must_exist and url.startswith("sqlite:///"):
-            path = Path(url.removeprefix("sqlite:///"))
-            if not path.exists():
-                raise InputError(f"{db or path}: no such archive")
+        url = existing_archive_url(db) if must_exist else database_url(db)
         open_archive(url).close()
     except ArchiveError as error:
         raise InputError(str(error)) from None

@@ -82,7 +82,7 @@ class IncrementalMiddleware:
             self.known = known_articles(archive, spider)
             self._inc("incremental/known_articles", len(self.known))
 
-    def process_request(self, request: Request, spider: Spider) -> None:
+    def process_request(self, request: Request) -> None:
         known = self.known.get(canonical_url(request.url))
         if known is None or request.meta.get("dont_skip_known"):
             return
@@ -95,7 +95,7 @@ class IncrementalMiddleware:
             request.headers.setdefault("If-Modified-Since", known.last_modified)
         request.meta[CONDITIONAL] = bool(known.etag or known.last_modified)
 
-    def process_response(self, request: Request, response: Response, spider: Spider) -> Any:
+    def process_response(self, request: Request, response: Response) -> Any:
         url = canonical_url(request.url)
         if url not in self.known:
             return response

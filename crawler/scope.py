@@ -15,7 +15,7 @@ import socket
 from collections.abc import Awaitable, Callable, Iterable
 from urllib.parse import urlsplit
 
-from scrapy import Request, Spider
+from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 
@@ -107,9 +107,9 @@ class ScopeMiddleware:
     def from_crawler(cls, crawler: Crawler) -> ScopeMiddleware:
         return cls(crawler)
 
-    async def process_request(self, request: Request, spider: Spider) -> None:
+    async def process_request(self, request: Request) -> None:
         if self.guard is None:
-            starts = getattr(spider, "start_urls", [])
+            starts = getattr(self.crawler.spider, "start_urls", [])
             self.guard = ScopeGuard(allow_internal=internal_start(starts))
         reason = await self.guard.refusal(request.url)
         if reason:

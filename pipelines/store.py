@@ -117,14 +117,16 @@ class StorePipeline:
         url = str(item.record.get("url") or "")
         try:
             outcome = self.archive.save_article(
-                item.record, incomplete=item.incomplete, run_id=self.run_id
+                item.record,
+                incomplete=item.incomplete,
+                run_id=self.run_id,
+                etag=item.etag,
+                last_modified=item.last_modified,
             )
         except ArchiveError as exc:
             self._storage_failed(exc)
             self._record_failure(url, "store", str(exc))
             raise DropItem(f"could not store {url}: {exc}") from None
-        if item.etag or item.last_modified:
-            self.archive.set_http_validators(url, etag=item.etag, last_modified=item.last_modified)
         self._inc(f"archive/articles_{outcome}")
         if item.incomplete:
             self._inc("archive/articles_incomplete")

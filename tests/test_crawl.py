@@ -89,6 +89,12 @@ def test_robots_txt_is_obeyed(crawled: Path, demo_server: ReplayServer) -> None:
     assert demo_server.count("/member/login.html") == 0
 
 
+def test_each_page_is_fetched_once(crawled: Path, demo_server: ReplayServer) -> None:
+    # Runs before the second crawl below: the server has seen one crawl only.
+    twice = sorted(path for path, count in demo_server.counts.items() if count > 1)
+    assert not twice, f"fetched more than once: {twice}"
+
+
 def test_second_crawl_changes_nothing(crawled: Path, demo_server: ReplayServer) -> None:
     def snapshot() -> tuple[Any, ...]:
         with sqlite3.connect(crawled) as db:

@@ -3,18 +3,15 @@ PostgreSQL (each test in a fresh schema, dropped afterwards)."""
 
 from __future__ import annotations
 
-import os
 import random
 import sqlite3
 import threading
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
 
 from crawler.archive import (
     SCHEMA_VERSION,
@@ -25,30 +22,6 @@ from crawler.archive import (
     open_archive,
     schema,
 )
-
-PG_ENV = "ARCHIVE_TEST_PG_URL"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A database URL for an empty archive on each backend."""
-    if request.param == "sqlite":
-        yield str(tmp_path / "archive.sqlite")
-        return
-    base = os.environ.get(PG_ENV)
-    if not base:
-        pytest.skip(f"set {PG_ENV} (e.g. postgresql+psycopg://postgres@127.0.0.1/test) to run")
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{name}"'))
-    try:
-        url = make_url(base).update_query_dict({"options": f"-csearch_path={name}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture
@@ -172,9 +145,12 @@ def test_iter_records_streams_and_filters(archive: Archive) -> None:
 
 
 def test_http_validators(archive: Archive) -> None:
-    archive.save_article(record(1))
-    archive.set_http_validators(record(1)["url"], etag='"abc"', last_modified="Mon, 01 Jan 2024")
+    archive.save_article(record(1), etag='"abc"', last_modified="Mon, 01 Jan 2024")
     assert archive.http_validators(record(1)["url"]) == ('"abc"', "Mon, 01 Jan 2024")
+    archive.save_article(record(1), etag='"def"')  # seen again: a new ETag, the date kept
+    assert archive.http_validators(record(1)["url"]) == ('"def"', "Mon, 01 Jan 2024")
+    archive.save_article(record(2))
+    assert archive.http_validators(record(2)["url"]) == (None, None)
     assert archive.http_validators("http://example.cn/none") is None
 
 

@@ -8,12 +8,14 @@ from crawler.archive.db import (
     Archive,
     Outcome,
     database_url,
+    existing_archive_url,
     open_archive,
 )
 from crawler.archive.errors import ArchiveError, StorageFull
 from crawler.archive.models import FAILURE_STAGES
 from crawler.archive.records import content_hash, utc_now
 from crawler.archive.schema import SCHEMA_VERSION
+from crawler.archive.search import SearchHit
 
 __all__ = [
     "DEFAULT_DATABASE_URL",
@@ -22,9 +24,11 @@ __all__ = [
     "Archive",
     "ArchiveError",
     "Outcome",
+    "SearchHit",
     "StorageFull",
     "content_hash",
     "database_url",
+    "existing_archive_url",
     "open_archive",
     "utc_now",
 ]

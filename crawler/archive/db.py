@@ -7,18 +7,20 @@ import logging
 import os
 import random
 import re
+import sqlite3
 import time
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import closing
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, create_engine, func, insert, inspect, select, update
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
-from crawler.archive import dialect, schema
+from crawler.archive import dialect, schema, search
 from crawler.archive.errors import ArchiveError, StorageFull
 from crawler.archive.models import (
     FAILURE_STAGES,
@@ -28,8 +30,11 @@ from crawler.archive.models import (
     CrawlRun,
     Failure,
     Page,
+    SchemaVersion,
 )
 from crawler.archive.records import content_hash, record_json, utc_now
+from crawler.archive.search import SearchHit
+from crawler.archive.stats import archive_stats
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +106,68 @@ def _prepare_sqlite_file(url: URL) -> URL:
     return url.set(database=str(path))
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def existing_archive_url(value: str | None = None) -> str:
+    """``database_url`` for a tool that only reads: an SQLite file must already be an archive.
+
+    Checked with the sqlite3 module in read-only mode before SQLAlchemy opens it, because
+    opening creates a missing or empty file and switches any SQLite file to WAL mode: a
+    mistyped path must be reported, not turned into an empty archive or altered.
+    """
+    raw = (value or os.environ.get(ENV_DATABASE_URL) or DEFAULT_DATABASE_URL).strip()
+    if "://" not in raw:
+        database = raw
+    elif raw.startswith("sqlite:///"):
+        database = raw.removeprefix("sqlite:///").partition("?")[0]
+    else:
+        return _existing_server_archive(database_url(raw))
+    if database in ("", ":memory:") or database.startswith("file:"):
+        return database_url(raw)
+    path = Path(database).expanduser()
+    path = path if path.is_absolute() else Path.cwd() / path
+    if not path.is_file():
+        raise ArchiveError(f"{path}: no such archive")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise ArchiveError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if header != SQLITE_HEADER:
+        raise ArchiveError(f"{path} is not a report-archiver archive (not an SQLite database)")
+    try:
+        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as conn:
+            found = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+            ).fetchone()
+    except sqlite3.Error as exc:
+        raise ArchiveError(f"{path}: cannot read the database: {exc}") from None
+    if found is None:
+        raise ArchiveError(f"{path} is not a report-archiver archive (no schema_version table)")
+    return database_url(raw)
+
+
+def _existing_server_archive(raw: str) -> str:
+    """A server database (PostgreSQL) must hold an archive already: looked at, not changed."""
+    url = make_url(raw)
+    where = _shown(url)
+    try:
+        engine = create_engine(url)
+        try:
+            with engine.connect() as conn:
+                found = inspect(conn).has_table(SchemaVersion.__tablename__)
+        finally:
+            engine.dispose()
+    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
+        raise ArchiveError(f"cannot open the archive {where}: {exc}") from None
+    except SQLAlchemyError as exc:
+        raise ArchiveError(f"cannot open the archive {where}: {_reason(exc)}") from None
+    if not found:
+        raise ArchiveError(f"{where} is not a report-archiver archive (no schema_version table)")
+    return raw
+
+
 def open_archive(value: str | None = None) -> Archive:
     """Open (creating or upgrading as needed) the archive at a URL or path.
 
@@ -168,6 +235,10 @@ class Archive:
         self._dialect = engine.dialect.name
         self._conn: Connection | None = None
         self._pending: list[Operation] = []
+        # Page ledger rows wait here and go in as one multi-row INSERT when the batch is
+        # flushed: a crawl logs a row per response, too many for a statement each.
+        self._page_rows: list[dict[str, Any]] = []
+        self._statements: dict[tuple[str, tuple[str, ...]], Any] = {}  # reused statements
 
     def __repr__(self) -> str:
         return f"Archive({self.where!r})"
@@ -190,7 +261,18 @@ class Archive:
     @property
     def pending(self) -> int:
         """How many writes wait for the next commit."""
-        return len(self._pending)
+        return len(self._pending) + len(self._page_rows)
+
+    def _flush_pages(self) -> None:
+        """Write the buffered page rows into the open batch (before a commit or a read)."""
+        if not self._page_rows:
+            return
+        rows, self._page_rows = self._page_rows, []
+
+        def op(conn: Connection) -> None:
+            conn.execute(insert(Page), rows)
+
+        self._write(f"record {len(rows)} pages", op)
 
     def _connection(self) -> Connection:
         if self._conn is None or self._conn.closed:
@@ -244,6 +326,7 @@ class Archive:
 
     def _discard(self) -> None:
         self._pending.clear()
+        self._page_rows.clear()
         if self._conn is not None and not self._conn.closed:
             try:
                 self._conn.rollback()
@@ -252,6 +335,7 @@ class Archive:
 
     def commit(self) -> None:
         """Make the batch's writes durable."""
+        self._flush_pages()
         if self._conn is None or not self._conn.in_transaction():
             self._pending.clear()
             return
@@ -311,7 +395,13 @@ class Archive:
     # -- articles -----------------------------------------------------------------
 
     def save_article(
-        self, record: Mapping[str, Any], *, incomplete: bool = False, run_id: int | None = None
+        self,
+        record: Mapping[str, Any],
+        *,
+        incomplete: bool = False,
+        run_id: int | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
     ) -> Outcome:
         """Upsert one record by its URL; say whether it was new, changed or unchanged.
 
@@ -321,7 +411,8 @@ class Archive:
         content becomes a new article_versions row (unique on article and hash, so
         concurrent writers cannot duplicate it). An incomplete record (a continuation
         page failed) is kept as a version but does not replace a complete current record:
-        a transient error must not degrade the archive.
+        a transient error must not degrade the archive. ``etag`` and ``last_modified`` are
+        the first page's HTTP validators, kept (when given) for conditional re-fetches.
 
         The outcome is as observed when the write ran; if a concurrency conflict later
         makes the batch replay, the database is exact but an earlier outcome may differ
@@ -338,6 +429,11 @@ class Archive:
         except (TypeError, ValueError) as exc:
             raise ArchiveError(f"{self.where}: record of {url} is not JSON data: {exc}") from None
         now = utc_now()
+        validators = {
+            key: value
+            for key, value in (("etag", etag), ("last_modified", last_modified))
+            if value is not None
+        }
         fields = {
             "site": data.get("site"),
             "title": data.get("title"),
@@ -356,32 +452,24 @@ class Archive:
             "incomplete": incomplete,
         }
 
+        row_values = {
+            "url": url,
+            "first_seen": now,
+            "last_seen": now,
+            "last_changed": now,
+            "times_seen": 1,
+            "status": "ok",
+            **fields,
+            **validators,
+        }
+        upsert = self._article_upsert(tuple(validators))
+
         def op(conn: Connection) -> Outcome:
-            stmt = dialect.insert(self._dialect, Article).values(
-                url=url,
-                first_seen=now,
-                last_seen=now,
-                last_changed=now,
-                times_seen=1,
-                status="ok",
-                **fields,
-            )
-            stmt = stmt.on_conflict_do_update(
-                index_elements=[Article.url],
-                set_={
-                    "last_seen": stmt.excluded.last_seen,
-                    "times_seen": Article.times_seen + 1,
-                    "status": "ok",
-                },
-            )
-            row = conn.execute(
-                stmt.returning(
-                    Article.id, Article.content_hash, Article.incomplete, Article.times_seen
-                )
-            ).one()
+            row = conn.execute(upsert, row_values).one()
             article_id, current_hash, current_incomplete, times_seen = row
             if times_seen == 1:
                 self._add_version(conn, article_id, version)
+                search.index(conn, article_id, data)
                 return "new"
             if current_hash == digest:
                 if current_incomplete != incomplete:
@@ -397,19 +485,41 @@ class Archive:
             conn.execute(
                 update(Article).where(Article.id == article_id).values(last_changed=now, **fields)
             )
+            search.index(conn, article_id, data)
             return "changed"
 
         return self._write(f"save {url}", op)
 
+    def _article_upsert(self, validators: tuple[str, ...]) -> Any:
+        """The article upsert, built once per set of validators given (values come bound).
+
+        Building a SQLAlchemy statement costs more than running it on SQLite, and a crawl
+        saves thousands of articles: the statement is made once and reused.
+        """
+        cached = self._statements.get(("article", validators))
+        if cached is not None:
+            return cached
+        base = dialect.insert(self._dialect, Article)
+        stmt = base.on_conflict_do_update(
+            index_elements=[Article.url],
+            set_={
+                "last_seen": base.excluded.last_seen,
+                "times_seen": Article.times_seen + 1,
+                "status": "ok",
+                **{key: getattr(base.excluded, key) for key in validators},
+            },
+        ).returning(Article.id, Article.content_hash, Article.incomplete, Article.times_seen)
+        self._statements[("article", validators)] = stmt
+        return stmt
+
     def _add_version(self, conn: Connection, article_id: int, version: Mapping[str, Any]) -> None:
-        stmt = dialect.insert(self._dialect, ArticleVersion).values(
-            article_id=article_id, **version
-        )
-        conn.execute(
-            stmt.on_conflict_do_nothing(
+        stmt = self._statements.get(("version", ()))
+        if stmt is None:
+            stmt = dialect.insert(self._dialect, ArticleVersion).on_conflict_do_nothing(
                 index_elements=[ArticleVersion.article_id, ArticleVersion.content_hash]
             )
-        )
+            self._statements[("version", ())] = stmt
+        conn.execute(stmt, {"article_id": article_id, **version})
 
     def mark_gone(self, url: str) -> bool:
         """Mark an article whose page now answers 404/410; True if the URL was archived."""
@@ -433,18 +543,6 @@ class Archive:
 
         return self._write(f"touch {url}", op)
 
-    def set_http_validators(self, url: str, *, etag: str | None, last_modified: str | None) -> None:
-        """Remember the first page's ETag / Last-Modified for conditional re-fetches."""
-
-        def op(conn: Connection) -> None:
-            conn.execute(
-                update(Article)
-                .where(Article.url == url)
-                .values(etag=etag, last_modified=last_modified)
-            )
-
-        self._write(f"set validators of {url}", op)
-
     def http_validators(self, url: str) -> tuple[str | None, str | None] | None:
         """(etag, last_modified) of an archived article, None when the URL is unknown."""
         row = self._read(select(Article.etag, Article.last_modified).where(Article.url == url))
@@ -458,6 +556,7 @@ class Archive:
     def _read(self, stmt: Any) -> Any:
         """First row of a query: inside the open batch when there is one (to see its
         writes), else on a short read-only connection that takes no write lock."""
+        self._flush_pages()
         try:
             if self._conn is not None and self._conn.in_transaction():
                 return self._conn.execute(stmt).first()
@@ -473,6 +572,7 @@ class Archive:
 
         For tools that read the archive (re-parse, incremental crawls) without a write lock.
         """
+        self._flush_pages()
         try:
             if self._conn is not None and self._conn.in_transaction():
                 return list(self._conn.execute(stmt).all())
@@ -517,10 +617,7 @@ class Archive:
             "warc_length": warc_length,
         }
 
-        def op(conn: Connection) -> None:
-            conn.execute(insert(Page).values(values))
-
-        self._write(f"record page {url}", op)
+        self._page_rows.append(values)
 
     def record_failure(self, url: str, stage: str, reason: str, run_id: int | None = None) -> None:
         """Log why a URL did not become a stored record, so it can be retried or re-parsed."""
@@ -542,6 +639,9 @@ class Archive:
         self,
         *,
         site: str | None = None,
+        category: str | None = None,
+        published_from: str | None = None,
+        published_until: str | None = None,
         changed_since: str | None = None,
         include_incomplete: bool = True,
         include_gone: bool = False,
@@ -551,12 +651,22 @@ class Archive:
 
         Commits the pending batch first so the export sees it, then reads on a separate
         connection with a server-side cursor (``yield_per``), so memory stays flat however
-        large the archive. ``changed_since`` is an ISO 8601 UTC time stamp.
+        large the archive. ``changed_since`` is an ISO 8601 UTC time stamp;
+        ``published_from`` and ``published_until`` are YYYY-MM-DD dates, inclusive, compared
+        with the publication date as the page gave it (its own time zone), and leave out
+        articles without a date.
         """
         self.commit()
         stmt = select(Article.record).order_by(Article.id)
         if site is not None:
             stmt = stmt.where(Article.site == site)
+        if category is not None:
+            stmt = stmt.where(Article.category == category)
+        published_day = func.substr(Article.published_at, 1, 10)
+        if published_from is not None:
+            stmt = stmt.where(published_day >= published_from)
+        if published_until is not None:
+            stmt = stmt.where(published_day <= published_until)
         if changed_since is not None:
             stmt = stmt.where(Article.last_changed >= changed_since)
         if not include_incomplete:
@@ -589,6 +699,36 @@ class Archive:
                     yield from conn.execute(stmt)
         except SQLAlchemyError as exc:
             raise ArchiveError(f"{self.where}: read failed: {_reason(exc)}") from None
+
+    def search(
+        self, query: str, *, site: str | None = None, limit: int = 20
+    ) -> list[SearchHit]:
+        """The current articles matching a query, best first (see ``archive.search``).
+
+        Parts separated by spaces must all match; a quoted part is one phrase.
+        """
+        terms = search.parse_query(query)
+        if not terms:
+            raise ArchiveError(f"search query {query!r} has no letters or digits to look for")
+        self.commit()
+        try:
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(**{dialect.READ_ONLY: True})
+                with conn.begin():
+                    return search.search(conn, terms, site=site, limit=limit)
+        except SQLAlchemyError as exc:
+            raise ArchiveError(f"{self.where}: search failed: {_reason(exc)}") from None
+
+    def stats(self, *, runs: int = 10) -> dict[str, Any]:
+        """Per site and per recent crawl run: what the archive holds and how crawls went."""
+        self.commit()
+        try:
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(**{dialect.READ_ONLY: True})
+                with conn.begin():
+                    return archive_stats(conn, runs=runs)
+        except SQLAlchemyError as exc:
+            raise ArchiveError(f"{self.where}: reading stats failed: {_reason(exc)}") from None
 
     def counts(self) -> dict[str, int]:
         """Row count of every archive table (committed rows plus this batch's)."""

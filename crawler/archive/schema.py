@@ -2,7 +2,9 @@
 
 A migration is a function upgrading version ``n`` to ``n + 1``, registered in
 ``MIGRATIONS[n]``; it alters existing tables. Tables that are new in a version need no
-migration: ``create_all`` adds any missing table after the migrations ran.
+migration: ``create_all`` adds any missing table after the migrations ran. The full-text
+table is the exception: it is dialect-specific DDL outside the models, and an older
+archive's articles must be indexed, so version 2 adds and fills it.
 """
 
 from __future__ import annotations
@@ -11,15 +13,23 @@ from collections.abc import Callable
 
 from sqlalchemy import Connection, func, insert, inspect, select
 
-from crawler.archive import dialect
+from crawler.archive import dialect, search
 from crawler.archive.errors import ArchiveError
 from crawler.archive.models import Base, SchemaVersion
 from crawler.archive.records import utc_now
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 Migration = Callable[[Connection], None]
-MIGRATIONS: dict[int, Migration] = {}
+
+
+def _add_search_index(conn: Connection) -> None:
+    """1 -> 2: the full-text table, filled from the articles already archived."""
+    search.create(conn)
+    search.backfill(conn)
+
+
+MIGRATIONS: dict[int, Migration] = {1: _add_search_index}
 
 
 def ensure_schema(conn: Connection, where: str) -> int:
@@ -38,6 +48,7 @@ def ensure_schema(conn: Connection, where: str) -> int:
                 f"({shown}) and no schema_version table"
             )
         Base.metadata.create_all(conn)
+        search.create(conn)
         _record_version(conn, SCHEMA_VERSION)
         return SCHEMA_VERSION
 

@@ -107,6 +107,7 @@ class PageAnalysis:
     continuation_urls: list[str]  # other pages of this article, in order
     report: Report  # the page's record (meaningful when kind == "article")
     page_number: int  # 1 for an article's first page, 2 for its _2 page, …
+    links: list[str] = field(default_factory=list)  # every <a href> as written, in page order
 
 
 @dataclass(slots=True)
@@ -121,6 +122,12 @@ class _Parsed:
     body: list[Block]
     title: str | None = None
     title_block: Block | None = None
+    links: list[str] = field(default_factory=list)
+
+
+# Every link of the page, read before segmentation drops hidden parts: the crawler follows
+# them from this one parse instead of parsing the page again.
+_LINK_HREFS = etree.XPath("//a/@href")
 
 
 def _prepare(
@@ -140,9 +147,11 @@ def _prepare(
         raise ExtractError(f"{url}: no HTML markup")
     head = read_head(root)
     overrides = _override_texts(root, rules)
+    links = [str(href) for href in _LINK_HREFS(root)]  # type: ignore[union-attr]
     page = segment(root)
     containers = overrides.pop("body", None) or find_containers(page)
     parsed = _Parsed(url, encoding, head, page, containers, body_blocks(page, containers))
+    parsed.links = links
     parsed.title, parsed.title_block = title_of(page, head)
     return parsed
 
@@ -227,6 +236,7 @@ def analyse(
         continuation_urls=pages,
         report=_record(parsed, rules, overrides),
         page_number=page_key(url)[1] if pages else 1,
+        links=parsed.links,
     )
 
 

@@ -169,9 +169,9 @@ class ReportsSpider(scrapy.Spider):
                 yield from self._next_page_or_item(article)
             else:
                 yield self._item(analysis.report, article)
-        # An article's own later pages are fetched by its stitching chain, not again here.
-        own = page_key(response.url)[0] if analysis.kind == "article" else None
-        yield from self._follow(response, skip_article=own)
+        # The article's own pager is fetched by the chain above (unfiltered, so the
+        # duplicate filter never sees those URLs): following it again would fetch them twice.
+        yield from self._follow(response.url, analysis.links, frozenset(analysis.continuation_urls))
 
     def parse_continuation(self, response: Response, article: ArticleInProgress) -> Iterator[Any]:
         analysis = self._analyse(response, article_url=article.first_url)
@@ -257,12 +257,10 @@ class ReportsSpider(scrapy.Spider):
 
     # -- links ---------------------------------------------------------------------------
 
-    def _follow(
-        self, response: Response, skip_article: str | None = None
-    ) -> Iterator[scrapy.Request]:
-        for href in response.xpath("//a/@href").getall():
-            url = self._followable(response.url, href)
-            if url and not (skip_article and page_key(url)[0] == skip_article):
+    def _follow(self, base: str, hrefs: list[str], skip: frozenset[str]) -> Iterator[scrapy.Request]:
+        for href in hrefs:
+            url = self._followable(base, href)
+            if url and url not in skip:
                 yield self._request(url, self.parse)
 
     def _followable(self, base: str, href: str) -> str | None:
