@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from crawler.faultsite import CRAWL_SETTINGS, HUGE_BYTES, Fault, FaultServer, FaultSite
+from crawler.spiders.reports import cut_off
 
 from .conftest import run_cli
 
@@ -178,3 +179,16 @@ def test_nothing_is_asked_of_another_site_or_scheme(crawled: Crawled) -> None:
 def test_a_huge_page_is_cut_short(crawled: Crawled, path: str) -> None:
     # The crawler hangs up near DOWNLOAD_MAXSIZE (1 MB) instead of reading 50 MB.
     assert crawled.server.sent(path) < HUGE_BYTES // 4
+
+
+@pytest.mark.parametrize(
+    ("body", "cut"),
+    [
+        (b"<html><body><p>\xd5\xfd\xce\xc4</p></body></html>\n", False),
+        (b"<!DOCTYPE html><title>t</title><p>HTML5 may omit both closing tags</p>\n", False),
+        (b"<html><body><div class=content><p>\xd5\xfd\xce\xc4\xb5\xda", True),
+        (b"<html><body><div class=content><p>text</p><a href=", True),
+    ],
+)
+def test_a_cut_off_page_is_told_from_one_without_closing_tags(body: bytes, cut: bool) -> None:
+    assert cut_off(body) is cut

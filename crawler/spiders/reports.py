@@ -344,9 +344,12 @@ def _first_url(request: scrapy.Request) -> str:
 
 
 def cut_off(body: bytes) -> bool:
-    """Whether an HTML page ends before its closing tags: the server sent half a page."""
+    """Whether an HTML page stops mid-way: no closing </body> or </html>, and not even at
+    the end of a tag (HTML5 lets a page omit both, but such a page still ends with '>')."""
     tail = body[-4096:].lower()
-    return b"</html" not in tail and b"</body" not in tail
+    if b"</html" in tail or b"</body" in tail:
+        return False
+    return not tail.rstrip().endswith(b">")
 
 
 def failure_reason(failure: Failure) -> str:
