@@ -4,8 +4,10 @@ One file per crawl run and worker, rotated by size; each record is its own gzip 
 is flushed as soon as it is written, so a killed crawl loses at most the record it was
 writing. That torn tail is found by decompressing member by member (a whole member ends
 with its gzip trailer and holds a whole WARC record): readers stop before it, and
-``repair_directory`` (run when a crawl opens its WARC folder) cuts it off files no live
-writer holds (a writer keeps an flock on its file, which the system drops when it dies).
+``repair_directory`` (run when a crawl opens its WARC folder) cuts it off. It looks only at
+files left open: a writer marks its file with ``<file>.open`` until it closes it cleanly,
+and holds an flock on it, which the system drops when the writer dies; a marked file whose
+lock is free was left by a dead crawl.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ log = logging.getLogger(__name__)
 DEFAULT_MAX_BYTES = 1024 * 1024 * 1024
 _BLOCK = 1 << 16
 _HEAD = 1 << 16  # a WARC record's header block is far smaller than this
+OPEN_SUFFIX = ".open"  # beside a WARC file its writer has not closed cleanly (yet)
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 # Hop-by-hop framing the downloader already undid: the stored body is de-chunked.
 _DROPPED_HEADERS = frozenset({"transfer-encoding"})
@@ -82,6 +85,7 @@ class WarcArchive:
         self._stream = path.open("ab")
         # Held while writing: repair_directory leaves a file alone while its writer lives.
         fcntl.flock(self._stream, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        _marker(path).touch()
         self._writer = WARCWriter(self._stream, gzip=True, warc_version="WARC/1.1")
         info = self._writer.create_warcinfo_record(
             self._name, {"software": "report-archiver", "format": "WARC File Format 1.1"}
@@ -141,6 +145,9 @@ class WarcArchive:
             stream.close()
         except OSError as error:  # a full disk: the torn end is cut off by the next crawl
             log.warning("%s: not closed cleanly (%s)", self.path, error.strerror or error)
+            return
+        if self.path is not None:
+            _marker(self.path).unlink(missing_ok=True)
 
 
 def _reason(status: int) -> str:
@@ -210,13 +217,14 @@ def complete_length(path: Path) -> int:
     return end
 
 
-def repair_warc(path: Path) -> int:
-    """Cut a torn last record off a WARC file no writer holds; return the bytes cut."""
+def repair_warc(path: Path) -> int | None:
+    """Cut a torn last record off a WARC file; return the bytes cut, None (and leave the
+    file alone) while a live writer holds it."""
     with path.open("r+b") as stream:
         try:
             fcntl.flock(stream, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            return 0  # a live crawl is writing it
+            return None
         end = 0
         for end in _whole_member_ends(stream):  # noqa: B007 - the last one is wanted
             pass
@@ -227,18 +235,26 @@ def repair_warc(path: Path) -> int:
 
 
 def repair_directory(directory: Path) -> int:
-    """Repair every WARC file of a folder (see repair_warc); return the bytes cut."""
+    """Repair the WARC files of a folder that dead writers left open; return the bytes cut."""
     cut = 0
     if not directory.is_dir():
         return 0
-    for path in sorted(directory.glob("*.warc.gz")):
-        dropped = repair_warc(path)
+    for marker in sorted(directory.glob("*.warc.gz" + OPEN_SUFFIX)):
+        path = marker.with_name(marker.name.removesuffix(OPEN_SUFFIX))
+        dropped = repair_warc(path) if path.exists() else 0
+        if dropped is None:
+            continue  # still being written
         if dropped:
             log.warning(
                 "%s: cut a torn last record (%d bytes) left by a killed crawl", path, dropped
             )
+        marker.unlink(missing_ok=True)
         cut += dropped
     return cut
+
+
+def _marker(path: Path) -> Path:
+    return path.with_name(path.name + OPEN_SUFFIX)
 
 
 def _whole_member_ends(stream: IO[bytes]) -> Iterator[int]:

@@ -19,11 +19,13 @@ from warcio.archiveiterator import ArchiveIterator
 from crawler.faultsite import SlowServer
 from crawler.sitegen import generate_site
 from crawler.warc import (
+    OPEN_SUFFIX,
     WarcArchive,
     WarcLocation,
     complete_length,
     iter_responses,
     read_response,
+    repair_directory,
     repair_warc,
 )
 
@@ -97,6 +99,7 @@ def test_a_killed_crawl_resumes_to_the_same_archive(tmp_path: Path) -> None:
         with warcs[-1].open("ab") as stream:
             stream.write(half_a_record())
         torn_size = warcs[-1].stat().st_size
+        assert warcs[-1].with_name(warcs[-1].name + OPEN_SUFFIX).exists()  # left open
 
         server.delay = 0
         resumed = run_cli("crawl", start, "--db", str(db), "--jobdir", str(jobdir), *FAST)
@@ -109,6 +112,7 @@ def test_a_killed_crawl_resumes_to_the_same_archive(tmp_path: Path) -> None:
     assert not (jobdir / "crawl.running").exists()
     # The torn tail was cut off, and every WARC file reads to its end.
     assert warcs[-1].stat().st_size < torn_size
+    assert list((tmp_path / "warc").glob("*" + OPEN_SUFFIX)) == []
     for path in sorted((tmp_path / "warc").glob("*.warc.gz")):
         assert complete_length(path) == path.stat().st_size
         with path.open("rb") as stream:
@@ -209,7 +213,11 @@ def test_a_file_a_live_crawl_writes_is_left_alone(tmp_path: Path) -> None:
         fcntl.flock(stream, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as WarcArchive holds its file
         size = os.path.getsize(path)
         # flock belongs to an open file: repair_warc's own open() is refused it.
-        assert repair_warc(path) == 0
+        assert repair_warc(path) is None
+        assert repair_directory(tmp_path) == 0
         assert os.path.getsize(path) == size
-    assert repair_warc(path) > 0  # once the writer is gone, the torn tail goes
+    assert repair_directory(tmp_path) == 0  # closed cleanly: not even looked at
+    path.with_name(path.name + OPEN_SUFFIX).touch()  # as a killed writer leaves it
+    assert repair_directory(tmp_path) > 0  # once the writer is gone, the torn tail goes
     assert os.path.getsize(path) == complete_length(path)
+    assert not path.with_name(path.name + OPEN_SUFFIX).exists()
