@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -52,6 +53,9 @@ from pipelines.store import archive_of
 _IGNORED_SUFFIXES = tuple(f".{ext}" for ext in IGNORED_EXTENSIONS)
 # Continuation pages jump the queue: an article's pages are held in memory until stitched.
 CONTINUATION_PRIORITY = 10
+# How many followed links the spider remembers to skip repeats without asking the scheduler;
+# bounded, so memory does not grow with the site (the duplicate filter stays the authority).
+RECENT_LINKS = 20_000
 
 
 class StartURLError(ValueError):
@@ -129,6 +133,7 @@ class ReportsSpider(scrapy.Spider):
         # Re-fetch every known article (conditionally); else only those the profile says.
         self.refresh = str(refresh).lower() in ("1", "true", "yes", "on")
         self.rules: FieldRules = self.profile.rules if self.profile else DEFAULT_RULES
+        self._recently_followed: OrderedDict[str, None] = OrderedDict()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ReportsSpider:
@@ -258,10 +263,20 @@ class ReportsSpider(scrapy.Spider):
     # -- links ---------------------------------------------------------------------------
 
     def _follow(self, base: str, hrefs: list[str], skip: frozenset[str]) -> Iterator[scrapy.Request]:
+        recent = self._recently_followed
         for href in hrefs:
             url = self._followable(base, href)
-            if url and url not in skip:
-                yield self._request(url, self.parse)
+            if not url or url in skip:
+                continue
+            if url in recent:
+                # Menus and side lists repeat on every page: the scheduler would drop the
+                # request as a duplicate, after costing as much as a new one to build.
+                recent.move_to_end(url)
+                continue
+            recent[url] = None
+            if len(recent) > RECENT_LINKS:
+                recent.popitem(last=False)
+            yield self._request(url, self.parse)
 
     def _followable(self, base: str, href: str) -> str | None:
         """The absolute URL of a link worth following, or None (other site, media, mailto…)."""
