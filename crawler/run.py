@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
-import shutil
 import sys
 import time
 from collections.abc import Mapping
@@ -17,13 +15,9 @@ from scrapy.settings import Settings
 
 from crawler.archive import ArchiveError, open_archive
 from crawler.diskfull import STORAGE_ERROR
+from crawler.jobdir import close_jobdir, open_jobdir
 
 log = logging.getLogger(__name__)
-
-# In a --jobdir while its crawl runs; left behind only when the process was killed.
-RUNNING_MARKER = "crawl.running"
-# What Scrapy keeps in a JOBDIR: the request queue, the duplicate filter, the spider state.
-SCRAPY_STATE = ("requests.queue", "requests.seen", "spider.state")
 
 
 @dataclass
@@ -63,48 +57,6 @@ def project_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
     return settings
 
 
-def open_jobdir(path: Path) -> str:
-    """Prepare a job folder for a crawl: "new", "resumed", or "restarted" after a kill.
-
-    Scrapy writes its queue's bookkeeping and flushes its duplicate filter only when a
-    crawl stops cleanly (Ctrl-C, SIGTERM), so that state resumes. After a kill (SIGKILL,
-    power loss) it is stale or torn: it is dropped and the crawl starts again from its
-    start URLs, where the archive's own memory skips every article already committed.
-    """
-    path.mkdir(parents=True, exist_ok=True)
-    marker = path / RUNNING_MARKER
-    if marker.exists():
-        _drop_state(path)
-        state = "restarted"
-        log.warning(
-            "%s: the last crawl in this job folder was killed; its queue cannot be trusted, "
-            "so the crawl restarts from its start URLs (archived articles are skipped)",
-            path,
-        )
-    elif any((path / name).exists() for name in SCRAPY_STATE):
-        state = "resumed"
-    else:
-        state = "new"
-    marker.write_text(f"{os.getpid()}\n", encoding="ascii")
-    return state
-
-
-def close_jobdir(path: Path, finish_reason: str) -> None:
-    """The crawl ended on its own: a finished job's state is spent, a paused one is kept."""
-    if finish_reason == "finished":
-        _drop_state(path)
-    (path / RUNNING_MARKER).unlink(missing_ok=True)
-
-
-def _drop_state(path: Path) -> None:
-    for name in SCRAPY_STATE:
-        target = path / name
-        if target.is_dir():
-            shutil.rmtree(target)
-        else:
-            target.unlink(missing_ok=True)
-
-
 def run_crawl(
     start_urls: list[str],
     *,
@@ -126,7 +78,9 @@ def run_crawl(
     values.update(overrides or {})
     if jobdir is not None:
         values["JOBDIR"] = str(jobdir)
-        open_jobdir(jobdir)
+        killed = open_jobdir(jobdir).killed_run
+        if killed is not None:
+            _mark_killed(db_url, killed)
     process = CrawlerProcess(project_settings(values))
     crawler = process.create_crawler(ReportsSpider)
     started = time.monotonic()
@@ -155,3 +109,12 @@ def run_crawl(
         archive_failures=counts.get("failures", 0),
         storage_error=stats.get(STORAGE_ERROR),
     )
+
+
+def _mark_killed(db_url: str, run_id: int) -> None:
+    """The crawl run a kill cut short gets the finish reason it never wrote: "killed"."""
+    try:
+        with open_archive(db_url) as archive:
+            archive.finish_run(run_id, "killed", {})
+    except ArchiveError as error:
+        log.warning("could not mark crawl run %d as killed: %s", run_id, error)

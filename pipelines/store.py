@@ -30,6 +30,7 @@ import logging
 import os
 import socket
 import time
+from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -41,6 +42,7 @@ from crawler.archive import Archive, ArchiveError, StorageFull, database_url, op
 from crawler.archive import signals as archive_signals
 from crawler.diskfull import stop_for_full_disk
 from crawler.items import ArticleItem
+from crawler.jobdir import note_run
 from pipelines.validate import InvalidItem
 
 log = logging.getLogger(__name__)
@@ -107,6 +109,11 @@ class StorePipeline:
     def open_spider(self) -> None:
         self.archive = open_archive(self.db_url)
         self.run_id = self.archive.start_run(spider_args(self.crawler.spider), self.worker)
+        jobdir = self.crawler.settings.get("JOBDIR")
+        if jobdir:
+            # Committed now, so that a kill leaves a run the next crawl can name.
+            self.archive.commit()
+            note_run(Path(jobdir), self.run_id)
         self._last_commit = time.monotonic()
         _OPEN[self.crawler] = self
         log.info("Archiving to %s (run %d)", self.archive.where, self.run_id)

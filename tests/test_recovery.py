@@ -110,6 +110,9 @@ def test_a_killed_crawl_resumes_to_the_same_archive(tmp_path: Path) -> None:
     assert all(times == 1 for _, times in rows)  # none stored twice
     assert integrity(db) == "ok"
     assert not (jobdir / "crawl.running").exists()
+    with sqlite3.connect(db) as conn:
+        reasons = [r for (r,) in conn.execute("select finish_reason from crawl_runs order by id")]
+    assert reasons == ["killed", "finished"]  # the killed run is named, not left open
     # The torn tail was cut off, and every WARC file reads to its end.
     assert warcs[-1].stat().st_size < torn_size
     assert list((tmp_path / "warc").glob("*" + OPEN_SUFFIX)) == []
