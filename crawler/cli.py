@@ -19,7 +19,30 @@ class InputError(click.ClickException):
     exit_code = 2
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _OneLineErrors(click.Group):
+    """Click's usage errors (unknown option, bad choice, missing argument) in one line, like
+    every other user mistake, instead of a usage block: still exit status 2."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("standalone_mode", True) is False:
+            return super().main(*args, **kwargs)
+        kwargs["standalone_mode"] = False
+        try:
+            return super().main(*args, **kwargs)
+        except click.UsageError as error:
+            where = error.ctx.command_path if error.ctx else "report-archiver"
+            message = " ".join(error.format_message().split())
+            click.echo(f"Error: {where}: {message} (see {where} --help)", err=True)
+            sys.exit(error.exit_code)
+        except click.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="report-archiver")
 def main() -> None:
     """Scrape report sites (工作报告, 心得体会, 演讲稿, 论文) into a clean, searchable archive."""
@@ -71,6 +94,12 @@ def extract_command(files: tuple[Path, ...], url: str | None) -> None:
     help="Where to write the WARC files [default: warc/ beside the SQLite file].",
 )
 @click.option(
+    "--jobdir",
+    type=click.Path(path_type=Path),
+    help="Job folder: a crawl stopped by Ctrl-C or SIGTERM resumes from its queue there; "
+    "after a kill it restarts, skipping what the archive already has.",
+)
+@click.option(
     "--frontier",
     envvar="REDIS_URL",
     metavar="redis://HOST:PORT/N",
@@ -104,6 +133,7 @@ def crawl_command(
     max_pages: int | None,
     refresh: bool,
     warc_dir: Path | None,
+    jobdir: Path | None,
     frontier: str | None,
     crawl_name: str | None,
     idle_exit: float,
@@ -124,8 +154,10 @@ def crawl_command(
     db_url = _archive_url(db)
     overrides: dict[str, Any] = _settings(settings)
     if warc_dir is not None:
-        overrides["WARC_DIR"] = str(warc_dir)
+        overrides["WARC_DIR"] = str(_writable_folder(warc_dir, "--warc-dir"))
     if frontier:
+        if jobdir is not None:
+            raise InputError("--jobdir and --frontier: a shared crawl keeps its queue in Redis")
         from .frontier import CrawlConfig, FrontierError, seed
         from .frontier import crawl_name as default_name
 
@@ -151,9 +183,12 @@ def crawl_command(
         max_pages=max_pages,
         refresh=refresh,
         overrides=overrides,
+        jobdir=_writable_folder(jobdir, "--jobdir") if jobdir is not None else None,
     )
     for line in summary.lines():
         click.echo(line)
+    if summary.storage_error:
+        raise click.ClickException(summary.storage_error)
     if summary.responses == 0:
         targets = ", ".join(start_urls or (profile.start_urls if profile else []))
         raise click.ClickException(f"{targets}: unreachable, nothing was fetched")
@@ -220,7 +255,7 @@ def worker_command(
     db_url = _archive_url(db)
     overrides: dict[str, Any] = _settings(settings)
     if warc_dir is not None:
-        overrides["WARC_DIR"] = str(warc_dir)
+        overrides["WARC_DIR"] = str(_writable_folder(warc_dir, "--warc-dir"))
     try:
         url, server = _frontier(frontier)
         name = _crawl_name(crawl_name) if crawl_name else None
@@ -239,6 +274,8 @@ def worker_command(
     )
     for line in summary.lines():
         click.echo(line)
+    if summary.storage_error:
+        raise click.ClickException(summary.storage_error)
 
 
 def _frontier(value: str | None) -> tuple[str, Any]:
@@ -522,6 +559,8 @@ def demo_command(site_dir: Path | None, db: str, output: Path) -> None:
         server.start()
         click.echo(f"serving {directory} at {server.url}/", err=True)
         summary = run_crawl([server.url + "/"], db_url=db_url)
+    if summary.storage_error:
+        raise click.ClickException(summary.storage_error)
     with open_archive(db_url) as archive, atomic_output(output) as stream:
         count = write_jsonl(archive.iter_records(), stream)
     for line in summary.lines():
@@ -655,6 +694,19 @@ def _archive_url(db: str | None, *, must_exist: bool = False) -> str:
     return url
 
 
+def _writable_folder(path: Path, option: str) -> Path:
+    """A folder the crawl can write in, created when missing, or a one-line error."""
+    if path.exists() and not path.is_dir():
+        raise InputError(f"{option} {path}: not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(f"{option} {path}: cannot create ({error.strerror})") from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise InputError(f"{option} {path}: not writable")
+    return path
+
+
 def _settings(pairs: tuple[str, ...]) -> dict[str, str]:
     values = {}
     for pair in pairs:
@@ -686,4 +738,4 @@ def _read_page(path: Path) -> bytes:
 
 
 if __name__ == "__main__":
-    main()
+    main(prog_name="report-archiver")

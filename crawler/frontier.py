@@ -135,6 +135,8 @@ def frontier_settings(
         "SCHEDULER": "crawler.frontier_scheduler.FrontierScheduler",
         "DUPEFILTER_CLASS": "crawler.frontier_scheduler.KnownRedisDupeFilter",
         "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
+        # JSON, not scrapy-redis's default pickle: a queued request must never run code.
+        "SCHEDULER_SERIALIZER": "crawler.frontier_codec",
         "SCHEDULER_QUEUE_KEY": key(crawl, "requests"),
         "SCHEDULER_DUPEFILTER_KEY": key(crawl, "dupefilter"),
         # The queue outlives every worker: it is the crawl's, not one process's.

@@ -29,6 +29,10 @@ from pipelines.store import archive_of
 CONDITIONAL = "archive_conditional"
 
 
+class NotNeeded(IgnoreRequest):
+    """A request the archive already answers (known article, 304): a decision, not a failure."""
+
+
 class KnownArticle:
     __slots__ = ("due", "etag", "last_modified")
 
@@ -84,7 +88,7 @@ class IncrementalMiddleware:
             return
         if not known.due:
             self._inc("incremental/skipped")
-            raise IgnoreRequest(f"{request.url}: archived, not due for a refresh")
+            raise NotNeeded(f"{request.url}: archived, not due for a refresh")
         if known.etag:
             request.headers.setdefault("If-None-Match", known.etag)
         if known.last_modified:
@@ -100,7 +104,7 @@ class IncrementalMiddleware:
             if archive is not None:
                 archive.touch(url)
             self._inc("incremental/not_modified")
-            raise IgnoreRequest(f"{request.url}: not modified")
+            raise NotNeeded(f"{request.url}: not modified")
         if response.status in (404, 410) and archive is not None:
             archive.mark_gone(url)
             self._inc("incremental/gone")

@@ -15,13 +15,14 @@ from typing import Any
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 
 from crawler.archive import database_url
 from crawler.archive.signals import record_page
-from crawler.warc import DEFAULT_MAX_BYTES, WarcArchive, run_prefix
+from crawler.diskfull import stop_for_full_disk
+from crawler.warc import DEFAULT_MAX_BYTES, WarcArchive, repair_directory, run_prefix
 
 
 def warc_directory(settings: BaseSettings) -> Path:
@@ -51,9 +52,11 @@ class WarcMiddleware:
         settings = crawler.settings
         if not settings.getbool("WARC_ENABLED", True):
             raise NotConfigured
+        directory = warc_directory(settings)
+        repair_directory(directory)  # a crawl killed mid-record left a torn tail
         middleware = cls(
             crawler,
-            warc_directory(settings),
+            directory,
             run_prefix(worker_name(settings)),
             settings.getint("WARC_MAX_BYTES", DEFAULT_MAX_BYTES),
         )
@@ -61,15 +64,22 @@ class WarcMiddleware:
         return middleware
 
     def process_response(self, request: Request, response: Response) -> Response:
-        location = self.archive.write_exchange(
-            url=response.url,
-            method=request.method,
-            request_headers=_pairs(request.headers),
-            status=response.status,
-            response_headers=_pairs(response.headers),
-            body=response.body,
-            protocol=str(response.protocol or "HTTP/1.1"),
-        )
+        try:
+            location = self.archive.write_exchange(
+                url=response.url,
+                method=request.method,
+                request_headers=_pairs(request.headers),
+                status=response.status,
+                response_headers=_pairs(response.headers),
+                body=response.body,
+                protocol=str(response.protocol or "HTTP/1.1"),
+            )
+        except OSError as error:
+            where = self.archive.path or self.archive.directory
+            stop_for_full_disk(self.crawler, f"{where}: cannot write ({error.strerror or error})")
+            raise IgnoreRequest(
+                f"{response.url}: not archived, {where} cannot be written"
+            ) from None
         request.meta["warc"] = {
             "warc_file": location.file,
             "warc_offset": location.offset,

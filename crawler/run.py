@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from crawler.archive import open_archive
+from crawler.archive import ArchiveError, open_archive
+from crawler.diskfull import STORAGE_ERROR
+from crawler.jobdir import close_jobdir, open_jobdir
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -28,6 +34,7 @@ class CrawlSummary:
     archive_articles: int
     archive_pages: int
     archive_failures: int
+    storage_error: str | None = None  # set when the archive could not be written
 
     def lines(self) -> list[str]:
         rate = self.responses / self.seconds if self.seconds else 0.0
@@ -58,6 +65,7 @@ def run_crawl(
     max_pages: int | None = None,
     refresh: bool = False,
     overrides: Mapping[str, Any] | None = None,
+    jobdir: Path | None = None,
 ) -> CrawlSummary:
     """Crawl into the archive at db_url (already checked by the caller) and summarise."""
     from crawler.spiders.reports import ReportsSpider
@@ -68,6 +76,11 @@ def run_crawl(
     if sys.stderr.isatty():
         values.setdefault("LOG_LEVEL", "WARNING")  # the progress line replaces the log
     values.update(overrides or {})
+    if jobdir is not None:
+        values["JOBDIR"] = str(jobdir)
+        killed = open_jobdir(jobdir).killed_run
+        if killed is not None:
+            _mark_killed(db_url, killed)
     process = CrawlerProcess(project_settings(values))
     crawler = process.create_crawler(ReportsSpider)
     started = time.monotonic()
@@ -75,8 +88,14 @@ def run_crawl(
     process.start()
     seconds = time.monotonic() - started
     stats: dict[str, Any] = crawler.stats.get_stats() if crawler.stats else {}
-    with open_archive(db_url) as archive:
-        counts = archive.counts()
+    if jobdir is not None:
+        close_jobdir(jobdir, str(stats.get("finish_reason", "")))
+    try:
+        with open_archive(db_url) as archive:
+            counts = archive.counts()
+    except ArchiveError as error:  # the disk filled up, say: the stats still tell the run
+        log.error("%s", error)
+        counts = {}
     return CrawlSummary(
         finish_reason=str(stats.get("finish_reason", "unknown")),
         seconds=seconds,
@@ -88,4 +107,14 @@ def run_crawl(
         archive_articles=counts.get("articles", 0),
         archive_pages=counts.get("pages", 0),
         archive_failures=counts.get("failures", 0),
+        storage_error=stats.get(STORAGE_ERROR),
     )
+
+
+def _mark_killed(db_url: str, run_id: int) -> None:
+    """The crawl run a kill cut short gets the finish reason it never wrote: "killed"."""
+    try:
+        with open_archive(db_url) as archive:
+            archive.finish_run(run_id, "killed", {})
+    except ArchiveError as error:
+        log.warning("could not mark crawl run %d as killed: %s", run_id, error)

@@ -98,6 +98,7 @@ class _Server(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # a crawler opens many connections at once; 5 drops SYNs
 
     def __init__(
         self,
@@ -231,6 +232,8 @@ class ReplayServer:
             assert server.count("/robots.txt") == 1
     """
 
+    handler: type[BaseHTTPRequestHandler] = _Handler  # subclasses may answer some paths otherwise
+
     def __init__(self, root: Path, port: int = 0, host: str = "127.0.0.1") -> None:
         root = Path(root)
         if not root.is_dir():
@@ -250,7 +253,7 @@ class ReplayServer:
         self._serving = False
         bind_host = "127.0.0.1" if host == "localhost" else host
         family = socket.AF_INET6 if ":" in bind_host else socket.AF_INET
-        self._httpd = _Server((bind_host, port), _Handler, self, family)
+        self._httpd = _Server((bind_host, port), self.handler, self, family)
         self.host = bind_host
         self.port: int = self._httpd.server_address[1]
 

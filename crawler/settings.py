@@ -26,7 +26,10 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 DOWNLOAD_TIMEOUT = 30
+# Bounded retries: a failing page costs at most 1 + RETRY_TIMES requests. A 429/503's
+# Retry-After is waited for up to RETRY_AFTER_MAX seconds; a longer one is not retried.
 RETRY_TIMES = 2
+RETRY_AFTER_MAX = 30
 REDIRECT_MAX_TIMES = 5
 # Report pages are small; anything far larger is not an article.
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
@@ -41,6 +44,8 @@ TELNETCONSOLE_ENABLED = False
 DOWNLOADER_MIDDLEWARES = {
     "crawler.scope.ScopeMiddleware": 50,
     "crawler.incremental.IncrementalMiddleware": 80,
+    "crawler.resilience.RetryAfterMiddleware": 560,
+    "crawler.resilience.RedirectGuardMiddleware": 610,
     "crawler.middlewares.WarcMiddleware": 950,
 }
 WARC_ENABLED = True

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -35,9 +36,11 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from crawler.archive import Archive, ArchiveError, database_url, open_archive
+from crawler.archive import Archive, ArchiveError, StorageFull, database_url, open_archive
 from crawler.archive import signals as archive_signals
+from crawler.diskfull import stop_for_full_disk
 from crawler.items import ArticleItem
+from crawler.jobdir import note_run
 from crawler.middlewares import worker_name
 from pipelines.validate import InvalidItem
 
@@ -105,6 +108,11 @@ class StorePipeline:
     def open_spider(self) -> None:
         self.archive = open_archive(self.db_url)
         self.run_id = self.archive.start_run(spider_args(self.crawler.spider), self.worker)
+        jobdir = self.crawler.settings.get("JOBDIR")
+        if jobdir:
+            # Committed now, so that a kill leaves a run the next crawl can name.
+            self.archive.commit()
+            note_run(Path(jobdir), self.run_id)
         self._last_commit = time.monotonic()
         _OPEN[self.crawler] = self
         log.info("Archiving to %s (run %d)", self.archive.where, self.run_id)
@@ -122,6 +130,7 @@ class StorePipeline:
                 last_modified=item.last_modified,
             )
         except ArchiveError as exc:
+            self._storage_failed(exc)
             self._record_failure(url, "store", str(exc))
             raise DropItem(f"could not store {url}: {exc}") from None
         self._inc(f"archive/articles_{outcome}")
@@ -136,6 +145,7 @@ class StorePipeline:
             try:
                 self.archive.commit()
             except ArchiveError as exc:
+                self._storage_failed(exc)
                 log.error("Archive commit failed: %s", exc)
 
     # -- signal handlers -------------------------------------------------------------
@@ -168,6 +178,7 @@ class StorePipeline:
         try:
             self.archive.record_page(url, run_id=self.run_id, **fields)
         except (ArchiveError, TypeError) as exc:
+            self._storage_failed(exc)
             log.warning("Could not record page %s: %s", url, exc)
             return
         self._inc("archive/pages")
@@ -185,6 +196,7 @@ class StorePipeline:
         try:
             self.archive.record_failure(url, stage, reason, self.run_id)
         except ArchiveError as exc:
+            self._storage_failed(exc)
             log.warning("Could not record failure of %s: %s", url, exc)
             return
         self._inc(f"archive/failures/{stage}")
@@ -198,8 +210,14 @@ class StorePipeline:
             try:
                 self.archive.commit()
             except ArchiveError as exc:
+                self._storage_failed(exc)
                 log.error("Archive commit failed, batch lost: %s", exc)
             self._last_commit = time.monotonic()
+
+    def _storage_failed(self, exc: BaseException) -> None:
+        """The database cannot be written at all: stop the crawl rather than lose pages."""
+        if isinstance(exc, StorageFull):
+            stop_for_full_disk(self.crawler, str(exc))
 
     def _inc(self, key: str) -> None:
         if self.crawler.stats is not None:

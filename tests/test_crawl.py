@@ -78,7 +78,7 @@ def test_pages_failures_and_runs_are_recorded(crawled: Path) -> None:
         lie = db.execute(
             "select encoding from pages where url like ?", (f"%{CHARSET_LIE}",)
         ).fetchone()
-    assert [(path_of(u), s, r) for u, s, r in failures] == [(DEAD_LINK, "fetch", "HTTP 404")]
+    assert [(path_of(u), s, r) for u, s, r in failures] == [(DEAD_LINK, "fetch", "HTTP 404 Not Found")]
     assert kinds["article"] >= 52 and kinds["list"] >= 8
     assert runs[0][0] == "finished" and runs[0][1]
     assert lie == ("gb18030",)

@@ -11,7 +11,7 @@ from crawler.archive.db import (
     existing_archive_url,
     open_archive,
 )
-from crawler.archive.errors import ArchiveError
+from crawler.archive.errors import ArchiveError, StorageFull
 from crawler.archive.models import FAILURE_STAGES
 from crawler.archive.records import content_hash, utc_now
 from crawler.archive.schema import SCHEMA_VERSION
@@ -25,6 +25,7 @@ __all__ = [
     "ArchiveError",
     "Outcome",
     "SearchHit",
+    "StorageFull",
     "content_hash",
     "database_url",
     "existing_archive_url",

@@ -21,7 +21,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 from crawler.archive import dialect, schema, search
-from crawler.archive.errors import ArchiveError
+from crawler.archive.errors import ArchiveError, StorageFull
 from crawler.archive.models import (
     FAILURE_STAGES,
     Article,
@@ -291,6 +291,9 @@ class Archive:
             try:
                 result = self._apply(op)
             except DBAPIError as exc:
+                if dialect.is_storage_full(exc):
+                    self._discard()
+                    raise StorageFull(f"{self.where}: {what}: {_reason(exc)}") from None
                 if not dialect.is_retryable(exc):
                     raise ArchiveError(f"{self.where}: {what}: {_reason(exc)}") from None
                 attempt = self._replay(attempt + 1, exc, what)
@@ -344,7 +347,8 @@ class Archive:
             except DBAPIError as exc:
                 if not dialect.is_retryable(exc):
                     self._discard()
-                    raise ArchiveError(f"{self.where}: commit: {_reason(exc)}") from None
+                    error = StorageFull if dialect.is_storage_full(exc) else ArchiveError
+                    raise error(f"{self.where}: commit: {_reason(exc)}") from None
                 attempt = self._replay(attempt + 1, exc, "commit")
         self._pending.clear()
 

@@ -89,3 +89,22 @@ def is_retryable(exc: DBAPIError) -> bool:
         return True
     message = str(orig).lower()
     return "database is locked" in message or "database table is locked" in message
+
+
+# SQLite primary result codes: SQLITE_IOERR (10, with extended codes above it), SQLITE_FULL (13).
+_SQLITE_STORAGE = {10, 13}
+# PostgreSQL class 53 (insufficient resources: disk_full 53100) and 58030 (io_error).
+_PG_STORAGE_PREFIXES = ("53", "58030")
+
+
+def is_storage_full(exc: DBAPIError) -> bool:
+    """Whether a write failed because the disk is full or failing (no retry helps)."""
+    orig = exc.orig
+    code = getattr(orig, "sqlite_errorcode", None)
+    if isinstance(code, int) and code & 0xFF in _SQLITE_STORAGE:
+        return True
+    sqlstate = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if isinstance(sqlstate, str) and sqlstate.startswith(_PG_STORAGE_PREFIXES):
+        return True
+    message = str(orig).lower()
+    return "disk is full" in message or "disk i/o error" in message

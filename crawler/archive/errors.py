@@ -9,3 +9,7 @@ class ArchiveError(Exception):
     The message always names the offending URL, path or record URL, because DESIGN.md asks
     for "a clear error naming the input, never a traceback".
     """
+
+
+class StorageFull(ArchiveError):
+    """The database could not be written: the disk is full, or failing. Stop, don't go on."""

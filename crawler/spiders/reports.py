@@ -8,18 +8,29 @@ the spider decides what to fetch next and stitches multi-page articles in page o
 from __future__ import annotations
 
 import ipaddress
+import re
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (
+    DownloadCancelledError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS
-from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet import defer
+from twisted.internet.error import ConnectionDone, ConnectionLost, TimeoutError
 from twisted.python.failure import Failure
+from twisted.web.client import ResponseFailed
 
 from crawler.archive.signals import record_failure, record_page
 from crawler.extract import (
@@ -34,14 +45,18 @@ from crawler.extract import (
 )
 from crawler.extract.urls import page_key
 from crawler.frontier import local_meta
-from crawler.incremental import known_articles
+from crawler.incremental import NotNeeded, known_articles
 from crawler.items import ArticleItem
 from crawler.profiles import SiteProfile, find_profile
+from crawler.resilience import RETRY_AFTER_REFUSED
 from pipelines.store import archive_of
 
 _IGNORED_SUFFIXES = tuple(f".{ext}" for ext in IGNORED_EXTENSIONS)
 # Continuation pages jump the queue: an article's pages are held in memory until stitched.
 CONTINUATION_PRIORITY = 10
+# How many followed links the spider remembers to skip repeats without asking the scheduler;
+# bounded, so memory does not grow with the site (the duplicate filter stays the authority).
+RECENT_LINKS = 20_000
 
 
 class StartURLError(ValueError):
@@ -63,7 +78,8 @@ class ArticleInProgress:
     def add_pages(self, urls: list[str]) -> None:
         for url in urls:
             number = page_key(url)[1]
-            if number not in self.reports and number not in self.pending:
+            failed = url in self.missing  # a later page's pager links it again: once is enough
+            if number not in self.reports and number not in self.pending and not failed:
                 self.pending[number] = url
 
 
@@ -120,6 +136,7 @@ class ReportsSpider(scrapy.Spider):
         # Re-fetch every known article (conditionally); else only those the profile says.
         self.refresh = str(refresh).lower() in ("1", "true", "yes", "on")
         self.rules: FieldRules = self.profile.rules if self.profile else DEFAULT_RULES
+        self._recently_followed: OrderedDict[str, None] = OrderedDict()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ReportsSpider:
@@ -151,17 +168,17 @@ class ReportsSpider(scrapy.Spider):
                 first = page_key(response.url)[0]
                 yield self._request(first, self.parse)
                 return
+            article = ArticleInProgress(
+                response.url, _validators(response), meta=local_meta(response.meta)
+            )
+            if cut_off(response.body):
+                article.missing.append(response.url)
             if analysis.continuation_urls:
-                article = ArticleInProgress(
-                    response.url, _validators(response), meta=local_meta(response.meta)
-                )
                 article.reports[1] = analysis.report
                 article.add_pages(analysis.continuation_urls)
                 yield from self._next_page_or_item(article)
             else:
-                yield self._item(
-                    analysis.report, ArticleInProgress(response.url, _validators(response))
-                )
+                yield self._item(analysis.report, article)
         # The article's own pager is fetched by the chain above (unfiltered, so the
         # duplicate filter never sees those URLs): following it again would fetch them twice.
         yield from self._follow(response.url, analysis.links, frozenset(analysis.continuation_urls))
@@ -173,6 +190,8 @@ class ReportsSpider(scrapy.Spider):
         else:
             article.reports[page_key(response.url)[1]] = analysis.report
             article.add_pages(analysis.continuation_urls)
+            if cut_off(response.body):
+                article.missing.append(response.url)
         yield from self._next_page_or_item(article)
 
     def _next_page_or_item(self, article: ArticleInProgress) -> Iterator[Any]:
@@ -230,6 +249,18 @@ class ReportsSpider(scrapy.Spider):
             return None
         page["kind"] = analysis.kind
         page["encoding"] = analysis.encoding
+        if cut_off(response.body):
+            stored = (
+                ", stored as far as it goes, marked incomplete"
+                if analysis.kind == "article"
+                else ""
+            )
+            record_failure(
+                self.crawler,
+                response.url,
+                "extract",
+                f"HTML cut off: the page ends before </body></html>{stored}",
+            )
         if analysis.kind == "article":
             page["article_url"] = canonical_url(article_url or response.url)
         record_page(self.crawler, response.url, **page)
@@ -238,10 +269,20 @@ class ReportsSpider(scrapy.Spider):
     # -- links ---------------------------------------------------------------------------
 
     def _follow(self, base: str, hrefs: list[str], skip: frozenset[str]) -> Iterator[scrapy.Request]:
+        recent = self._recently_followed
         for href in hrefs:
             url = self._followable(base, href)
-            if url and url not in skip:
-                yield self._request(url, self.parse)
+            if not url or url in skip:
+                continue
+            if url in recent:
+                # Menus and side lists repeat on every page: the scheduler would drop the
+                # request as a duplicate, after costing as much as a new one to build.
+                recent.move_to_end(url)
+                continue
+            recent[url] = None
+            if len(recent) > RECENT_LINKS:
+                recent.popitem(last=False)
+            yield self._request(url, self.parse)
 
     def _followable(self, base: str, href: str) -> str | None:
         """The absolute URL of a link worth following, or None (other site, media, mailto…)."""
@@ -269,16 +310,16 @@ class ReportsSpider(scrapy.Spider):
 
     def fetch_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
-            return  # robots.txt or scope said no: a decision, not a failure
+        if _decided(failure):
+            return  # robots.txt said no, or the archive already has it: not a failure
         self._record_error_page(failure)
-        record_failure(self.crawler, request.url, "fetch", _reason(failure))
+        record_failure(self.crawler, _first_url(request), "fetch", failure_reason(failure))
 
     def continuation_failed(self, failure: Failure) -> Iterator[Any]:
         """A later page of an article failed: the article is still stored, marked incomplete."""
         request = failure.request  # type: ignore[attr-defined]
         self._record_error_page(failure)
-        record_failure(self.crawler, request.url, "fetch", _reason(failure))
+        record_failure(self.crawler, _first_url(request), "fetch", failure_reason(failure))
         article: ArticleInProgress = request.cb_kwargs["article"]
         article.missing.append(request.url)
         yield from self._next_page_or_item(article)
@@ -308,10 +349,83 @@ def _validators(response: Response) -> tuple[str | None, str | None]:
     )
 
 
-def _reason(failure: Failure) -> str:
-    """A readable reason for a failed request: 'HTTP 404', 'TimeoutError: …'."""
+def _decided(failure: Failure) -> bool:
+    """Whether a request was dropped by choice (robots.txt, the archive) rather than failed."""
+    if failure.check(NotNeeded):
+        return True
+    return bool(failure.check(IgnoreRequest)) and str(failure.value).startswith(
+        "Forbidden by robots.txt"  # RobotsTxtMiddleware's message; its only IgnoreRequest
+    )
+
+
+def _first_url(request: scrapy.Request) -> str:
+    """The URL the crawl asked for: before any redirect, that is the page that failed."""
+    urls = request.meta.get("redirect_urls") or [request.url]
+    return str(urls[0])
+
+
+def cut_off(body: bytes) -> bool:
+    """Whether an HTML page stops mid-way: no closing </body> or </html>, and not even at
+    the end of a tag (HTML5 lets a page omit both, but such a page still ends with '>')."""
+    tail = body[-4096:].lower()
+    if b"</html" in tail or b"</body" in tail:
+        return False
+    return not tail.rstrip().endswith(b">")
+
+
+def failure_reason(failure: Failure) -> str:
+    """One readable line saying why a request failed: 'HTTP 500 Internal Server Error
+    (gave up after 2 retries)', 'timed out after 30s', 'redirect loop: a -> b -> a'."""
     value = failure.value
+    request = getattr(failure, "request", None)
+    meta = request.meta if request is not None else {}
+    retries = int(meta.get("retry_times", 0))
+    tried = (
+        f" (gave up after {retries} {'retry' if retries == 1 else 'retries'})" if retries else ""
+    )
     response = getattr(value, "response", None)
-    if response is not None and hasattr(response, "status"):
-        return f"HTTP {response.status}"
-    return f"{type(value).__name__}: {value}".strip(": ")
+    if isinstance(response, Response):
+        text = f"HTTP {response.status} {_phrase(response.status)}".rstrip()
+        location = response.headers.get("Location")
+        if 300 <= response.status < 400 and location:
+            return f"{text}: redirect to {location.decode('latin-1')} not followed"
+        refused = meta.get(RETRY_AFTER_REFUSED)
+        if refused is not None:
+            return f"{text}: Retry-After {refused:.0f}s is past RETRY_AFTER_MAX, not retried"
+        return text + tried
+    if failure.check(DownloadTimeoutError, TimeoutError, defer.TimeoutError):
+        timeout = meta.get("download_timeout")
+        within = f" after {timeout:g}s" if isinstance(timeout, int | float) else ""
+        return f"timed out{within}: no complete response{tried}"
+    if failure.check(ResponseDataLossError):
+        return f"body shorter than its Content-Length: the connection closed early{tried}"
+    if failure.check(DownloadCancelledError):
+        detail = str(value).rstrip(".")
+        return "download cancelled: the body is larger than DOWNLOAD_MAXSIZE" + (
+            f" ({detail})" if detail else ""
+        )
+    if failure.check(ConnectionLost, ConnectionDone, ResponseFailed, DownloadFailedError):
+        return f"connection lost or reset mid-response ({_short(value)}){tried}"
+    if failure.check(IgnoreRequest):
+        text = str(value) or "ignored"
+        if text == "max redirections reached":  # RedirectMiddleware's words
+            return f"too many redirects (REDIRECT_MAX_TIMES), the last to {request.url if request else '?'}"
+        return text
+    return f"{type(value).__name__}: {_short(value)}{tried}"
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def _short(value: BaseException | None) -> str:
+    """An exception's text on one line, without Twisted's nested Failure reprs."""
+    text = str(value).strip() or type(value).__name__
+    # ResponseFailed and friends print a list of Twisted Failure reprs: keep their words.
+    inner = re.search(r"Failure [\w.]*?(\w+): ([^>]*)>", text)
+    if inner:
+        text = f"{inner[1]}: {inner[2]}"
+    return text.splitlines()[0][:200]
