@@ -6,8 +6,8 @@ drives. Here the spider keeps its async ``start()`` (its requests go through thi
 into Redis, where the shared duplicate filter drops those another worker already queued),
 and this scheduler pops from Redis itself; on spider_idle it keeps the spider open
 (DontCloseSpider) until the frontier has been empty for FRONTIER_IDLE_EXIT seconds (never,
-when unset), and a one-second tick wakes the engine when work appears. In the seeding
-crawl, SeedingMiddleware says when start() has queued everything.
+when unset), and a starved worker wakes its engine five times a second to look for work.
+In the seeding crawl, SeedingMiddleware says when start() has queued everything.
 
 Two additions to scrapy-redis's Scheduler:
 
@@ -132,6 +132,7 @@ class FrontierScheduler(Scheduler):
         self._starved = False
         self._empty_since: float | None = None
         self._tick: task.LoopingCall | None = None
+        self._poll: task.LoopingCall | None = None
         self._claim_script = server.register_script(_CLAIM)
         self._requeue_script = server.register_script(_REQUEUE)
 
@@ -171,12 +172,17 @@ class FrontierScheduler(Scheduler):
             pipe.execute()
         self._tick = task.LoopingCall(self._on_tick)
         self._tick.start(1.0, now=False)
+        # A worker that found the queue empty asks again soon: the busy ones re-ask at once
+        # after each page, and would otherwise take every new link first.
+        self._poll = task.LoopingCall(self._on_poll)
+        self._poll.start(0.2, now=False)
 
     def close(self, reason: str) -> None:
         """Release what is done, requeue what is not (the spider is closed: all in memory
         that remains is the local queue), and leave the crawl."""
-        if self._tick is not None and self._tick.running:
-            self._tick.stop()
+        for loop in (self._tick, self._poll):
+            if loop is not None and loop.running:
+                loop.stop()
         unfinished = {id(r) for _, _, r in self._local}
         with self.server.pipeline() as pipe:
             for claim in self._claims.values():
@@ -212,6 +218,7 @@ class FrontierScheduler(Scheduler):
         taken = self._claim_script(keys=[self.queue.key, self._processing])
         if not taken:
             self._starved = True
+            self._inc("frontier/empty_pops")
             return None
         member, score = taken[0], float(taken[1])
         try:
@@ -247,6 +254,10 @@ class FrontierScheduler(Scheduler):
         except Exception as error:  # Redis or the database hiccuped: try again next tick
             log.warning("Frontier upkeep failed: %s", error)
         if self._starved or self._local:
+            self._wake_engine()
+
+    def _on_poll(self) -> None:
+        if self._starved:
             self._wake_engine()
 
     def _release_finished(self) -> None:

@@ -32,8 +32,12 @@ from .conftest import ROOT, run_cli
 
 PG_URL = os.environ.get("ARCHIVE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_BASE = os.environ.get("ARCHIVE_TEST_REDIS_URL", "redis://127.0.0.1:6379")
-# Slow each process down a little, so that every worker gets a share of a 78-page site.
-PACE = ("-s", "DOWNLOAD_DELAY=0.1", "-s", "FRONTIER_LEASE_SECONDS=3")
+# Each process takes two requests at a time, a little slowly, so that every worker gets a
+# share of a 78-page site (with Scrapy's 16 at once, two processes hold the whole frontier).
+PACE = (
+    *("-s", "CONCURRENT_REQUESTS=2", "-s", "DOWNLOAD_DELAY=0.1"),
+    *("-s", "FRONTIER_LEASE_SECONDS=3"),
+)
 
 
 def _redis_db() -> Iterator[str]:
