@@ -126,7 +126,7 @@ class _Parsed:
 def _prepare(
     body: bytes, url: str, headers: Mapping[str, str] | None, rules: FieldRules
 ) -> _Parsed:
-    if not body or not body.strip():
+    if not body or body.isspace():  # (strip() would copy the whole page)
         raise ExtractError(f"{url}: empty response")
     if b"\x00" in body[:2048] and not body.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ExtractError(f"{url}: binary content, not HTML")

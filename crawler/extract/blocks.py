@@ -171,24 +171,26 @@ class Block:
         return f"Block({self.index}, <{self.element.tag}>, {self.text[:30]!r})"
 
 
+# The span of an element the walk did not record: no block lies inside it.
+_NOWHERE = (-1, -2, 0, 0)
+
+
 @dataclass(slots=True)
 class Page:
     """A parsed page: its tree, its blocks, and each element's span in document order."""
 
     root: etree._Element
     blocks: list[Block]
-    span: dict[etree._Element, tuple[int, int]]  # element -> (first, last) document index
+    # element -> (first, last) document index of the elements it holds, and the slice of
+    # blocks emitted while it was open: every block inside it lies in that slice.
+    span: dict[etree._Element, tuple[int, int, int, int]]
     # <time datetime> values with the index of the block they stand in (or before).
     times: list[tuple[int, str]] = field(default_factory=list)
 
     def blocks_in(self, element: etree._Element) -> list[Block]:
         """The blocks that lie inside element, in order."""
-        first, last = self.span.get(element, (-1, -2))
-        return [block for block in self.blocks if first <= block.position <= last]
-
-    def contains(self, outer: etree._Element, block: Block) -> bool:
-        first, last = self.span.get(outer, (-1, -2))
-        return first <= block.position <= last
+        first, last, start, end = self.span.get(element, _NOWHERE)
+        return [block for block in self.blocks[start:end] if first <= block.position <= last]
 
 
 _RAW_PARSERS = {
@@ -275,13 +277,14 @@ def _walk(root: etree._Element, body: etree._Element) -> Page:
     elements tells. The text of an element comes at its start, its tail after its end.
     """
     blocks: list[Block] = []
-    span: dict[etree._Element, tuple[int, int]] = {}
+    span: dict[etree._Element, tuple[int, int, int, int]] = {}
     times: list[tuple[int, str]] = []
     # Open elements and their roles; the sentinel at the bottom is body's parent (maybe None),
     # never popped.
     stack = cast("list[etree._Element]", [body.getparent()])
     roles: list[int] = [0]
-    opened: list[int] = []  # document index of every open spanned element
+    # Document index of every open spanned element, and how many blocks preceded it.
+    opened: list[tuple[int, int]] = []
     owners: list[tuple[etree._Element, int]] = []  # open block elements and their index
     parts: list[str] = []
     link_parts: list[str] = []
@@ -317,13 +320,14 @@ def _walk(root: etree._Element, body: etree._Element) -> Page:
             top = stack[-1]
             if role:
                 if role <= _HEADING:
-                    span[closed] = (opened.pop(), counter - 1)
                     if role != _SPAN:
                         if parts:
                             flush()
                         owners.pop()
                         if role == _HEADING:
                             heading -= 1
+                    first, start = opened.pop()
+                    span[closed] = (first, counter - 1, start, len(blocks))
                 elif role == _LINK and in_link:
                     in_link -= 1
                     link_text = fold("".join(link_parts))
@@ -344,14 +348,14 @@ def _walk(root: etree._Element, body: etree._Element) -> Page:
         top = element
         if role:
             if role <= _HEADING:
-                opened.append(counter)
-                counter += 1
                 if role != _SPAN:
                     if parts:
                         flush()
-                    owners.append((element, counter - 1))
+                    owners.append((element, counter))
                     if role == _HEADING:
                         heading += 1
+                opened.append((counter, len(blocks)))
+                counter += 1
             elif role == _BREAK:
                 if parts:
                     flush()
