@@ -119,6 +119,7 @@ class _Parsed:
     page: Page
     containers: list[etree._Element]
     body: list[Block]
+    field_texts: dict[str, str]  # texts of the non-body fields a site profile selects
     title: str | None = None
     title_block: Block | None = None
 
@@ -142,9 +143,12 @@ def _prepare(
         raise ExtractError(f"{url}: no HTML markup")
     head = read_head(root)
     overrides = _override_texts(root, rules)
+    # Read before segment() drops scripts and hidden elements from the tree.
+    field_texts = _field_texts(overrides)
     page = segment(root)
     containers = overrides.pop("body", None) or find_containers(page)
-    parsed = _Parsed(url, encoding, head, page, containers, body_blocks(page, containers))
+    body_list = body_blocks(page, containers)
+    parsed = _Parsed(url, encoding, head, page, containers, body_list, field_texts)
     parsed.title, parsed.title_block = title_of(page, head)
     return parsed
 
@@ -162,7 +166,7 @@ def _override_texts(root: etree._Element, rules: FieldRules) -> dict[str, list[e
     return found
 
 
-def _record(parsed: _Parsed, rules: FieldRules, root_overrides: Mapping[str, str]) -> Report:
+def _record(parsed: _Parsed, rules: FieldRules) -> Report:
     head, page, body_list = parsed.head, parsed.page, parsed.body
     title, title_block = parsed.title, parsed.title_block
     site = site_of(page, head, parsed.url)
@@ -201,7 +205,7 @@ def _record(parsed: _Parsed, rules: FieldRules, root_overrides: Mapping[str, str
         tags=list_values(values.get("tags")),
         extractor_version=EXTRACTOR_VERSION,
     )
-    for name, text in root_overrides.items():
+    for name, text in parsed.field_texts.items():
         if name == "published_at":
             report.published_at = parse_date(text, rules.zone) or report.published_at
         elif name in CREDIT_FIELDS:
@@ -219,7 +223,6 @@ def analyse(
     rules: FieldRules = DEFAULT_RULES,
 ) -> PageAnalysis:
     """Kind, encoding, continuation pages and record of one page, from a single parse."""
-    overrides = _field_override_texts(body, headers, rules)
     parsed = _prepare(body, url, headers, rules)
     kind = _kind(parsed)
     pages = _continuations(parsed) if kind == "article" else []
@@ -227,23 +230,17 @@ def analyse(
         kind=kind,
         encoding=parsed.encoding,
         continuation_urls=pages,
-        report=_record(parsed, rules, overrides),
+        report=_record(parsed, rules),
         page_number=page_key(url)[1] if pages else 1,
     )
 
 
-def _field_override_texts(
-    body: bytes, headers: Mapping[str, str] | None, rules: FieldRules
-) -> dict[str, str]:
+def _field_texts(overrides: Mapping[str, list[etree._Element]]) -> dict[str, str]:
     """Texts of the non-body fields a site profile selects; nothing to do without a profile."""
-    wanted = {k: v for k, v in rules.xpaths.items() if k != "body" and k in OVERRIDABLE}
-    if not wanted:
-        return {}
-    root = parse(decode_html(body, headers)[0])
-    if root is None:
-        return {}
     texts: dict[str, str] = {}
-    for name, elements in _override_texts(root, FieldRules(xpaths=wanted)).items():
+    for name, elements in overrides.items():
+        if name == "body" or name not in OVERRIDABLE:
+            continue
         text = fold(
             " ".join(
                 e.text_content() if hasattr(e, "text_content") else "".join(map(str, e.itertext()))
