@@ -154,14 +154,17 @@ class Block:
         self.element = element  # innermost block element holding the text
         self.position = position  # document-order index of that element
         self.text = text  # folded text
-        self.link_chars = min(link_chars, len(text))  # characters inside <a>
+        length = len(text)
+        if link_chars > length:
+            link_chars = length
+        self.link_chars = link_chars  # characters inside <a>
         self.heading = heading  # inside h1-h6
         self.links = links  # texts of the links in the block
         self.hrefs = hrefs  # their href attributes
-        self.link_density = self.link_chars / len(text)
-        self.prose_chars = len(text) - self.link_chars
+        self.link_density = link_chars / length
+        self.prose_chars = prose = length - link_chars
         # Only text that could be prose is worth counting.
-        self.punctuation = punctuation_count(text) if self.prose_chars >= 8 else 0
+        self.punctuation = punctuation_count(text) if prose >= 8 else 0
 
     def __repr__(self) -> str:
         return f"Block({self.index}, <{self.element.tag}>, {self.text[:30]!r})"

@@ -139,9 +139,16 @@ def is_disclaimer(block: Block) -> bool:
     )
 
 
+# What may frame a list heading: "更多>>", "【热门文章】", "相关推荐:".
+_HEADING_FRAME = " >»更多:：[]【】()"
+
+
 def is_list_heading(block: Block) -> bool:
     """A short title such as 热门文章, 相关推荐 or 网友评论 that opens a list or a comment box."""
-    text = block.text.strip(" >»更多:：[]【】()")
+    text = block.text
+    if len(text) > 16 and text[0] not in _HEADING_FRAME and text[-1] not in _HEADING_FRAME:
+        return False  # too long, and strip() would copy a whole paragraph to find that out
+    text = text.strip(_HEADING_FRAME)
     if not text or len(text) > 16 or NUMBERED_HEADING.match(text) or block.punctuation > 1:
         return False
     return bool(LIST_HEADING.search(text) or COMMENT_HEADING.search(text))
