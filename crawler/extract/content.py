@@ -44,12 +44,16 @@ PAGER_LINE = re.compile(
     r"\d+|[<>«»]+|\.\.\.|…|:|：|\||/|\s)*"
 )
 # Copyright and disclaimer lines that sites stamp on every article. The Latin phrases have a
-# pattern of their own: a case-insensitive pattern is slow to scan over Chinese text.
+# pattern of their own, which opens with a plain character class ([cCaA]) so that the regex
+# engine skips to the next candidate letter; a case-insensitive pattern from the first
+# character would be tried at every position of the Chinese text.
 DISCLAIMER = re.compile(
     r"免责声明|版权声明|版权所有|版权归|本文来源于网络|本文来自网络|来源于网络|如有侵权|"
     r"侵权请|侵删|转载请注明|转载请保留|未经授权|未经许可|本站仅提供|仅供参考|不代表本站|©"
 )
-LATIN_DISCLAIMER = re.compile(r"copyright|all rights reserved", re.IGNORECASE)
+LATIN_DISCLAIMER = re.compile(
+    r"[cCaA](?:(?<=[cC])(?i:opyright)|(?<=[aA])(?i:ll rights reserved))"  # any letter case
+)
 SHARE_WORDS = re.compile(r"(分享|微信|微博|QQ空间|朋友圈|豆瓣|复制链接)")
 
 
