@@ -307,14 +307,20 @@ def _continuations(parsed: _Parsed) -> list[str]:
     for block in parsed.page.blocks:
         if not block.links:
             continue
-        pager = [h for t, h in zip(block.links, block.hrefs, strict=False) if PAGER_LINK.match(t)]
+        pager = [h for t, h in zip(block.links, block.hrefs, strict=False) if _is_pager_link(t)]
         if pager:
             hrefs.extend(pager)
             # A pager that states its page count: "共3页", "1/3", "第1/3页".
             stated = PAGE_COUNT.search(block.text)
             if stated:
                 total = max(total, int(stated.group("total") or stated.group("of")))
-    return same_article_pages(parsed.url, hrefs, total)
+    return same_article_pages(parsed.url, hrefs, total) if hrefs else []
+
+
+def _is_pager_link(text: str) -> bool:
+    """A link of the article's own pager. Every pager text but 第N页 has at most five
+    characters, so most link texts (titles, menus) are ruled out without the regex."""
+    return (len(text) <= 5 or text[0] == "第") and PAGER_LINK.match(text) is not None
 
 
 def page_kind(body: bytes, url: str) -> PageKind:
