@@ -35,17 +35,24 @@ NAVIGATION_LINE = re.compile(
     r"分享到|分享：|分享:|扫一扫|扫描二维码|【字体|字体[:：]|字号[:：]|Previous|Next)",
     re.IGNORECASE,
 )
-PAGER_TOKEN = re.compile(
-    r"(?:首页|尾页|末页|上一页|下一页|上页|下页|共\s*\d+\s*页[:：]?|第\s*\d+\s*页|分页|页码|页次|"
+# A pager line is nothing but these tokens. The atomic group takes, at each point, the first
+# token that matches and never reconsiders, as a left-to-right scan would; fullmatch then
+# stops at the first character that is no token, instead of scanning the whole line.
+PAGER_LINE = re.compile(
+    r"(?>首页|尾页|末页|上一页|下一页|上页|下页|共\s*\d+\s*页[:：]?|第\s*\d+\s*页|分页|页码|页次|"
     r"[Pp]ages?|"
-    r"\d+|[<>«»]+|\.\.\.|…|:|：|\||/|\s)"
+    r"\d+|[<>«»]+|\.\.\.|…|:|：|\||/|\s)*"
 )
-# Copyright and disclaimer lines that sites stamp on every article.
+# Copyright and disclaimer lines that sites stamp on every article. The Latin phrases have a
+# pattern of their own, which opens with a plain character class ([cCaA]) so that the regex
+# engine skips to the next candidate letter; a case-insensitive pattern from the first
+# character would be tried at every position of the Chinese text.
 DISCLAIMER = re.compile(
-    r"(免责声明|版权声明|版权所有|版权归|本文来源于网络|本文来自网络|来源于网络|如有侵权|"
-    r"侵权请|侵删|转载请注明|转载请保留|未经授权|未经许可|本站仅提供|仅供参考|不代表本站|"
-    r"copyright|all rights reserved|©)",
-    re.IGNORECASE,
+    r"免责声明|版权声明|版权所有|版权归|本文来源于网络|本文来自网络|来源于网络|如有侵权|"
+    r"侵权请|侵删|转载请注明|转载请保留|未经授权|未经许可|本站仅提供|仅供参考|不代表本站|©"
+)
+LATIN_DISCLAIMER = re.compile(
+    r"[cCaA](?:(?<=[cC])(?i:opyright)|(?<=[aA])(?i:ll rights reserved))"  # any letter case
 )
 SHARE_WORDS = re.compile(r"(分享|微信|微博|QQ空间|朋友圈|豆瓣|复制链接)")
 
@@ -106,7 +113,8 @@ def _link_density(page: Page, element: etree._Element) -> float:
 
 def body_blocks(page: Page, containers: list[etree._Element]) -> list[Block]:
     """The blocks of the containers, in page order, without lists, pagers, widgets and notices."""
-    blocks = [b for b in page.blocks if any(page.contains(c, b) for c in containers)]
+    inside = {block.index: block for c in containers for block in page.blocks_in(c)}
+    blocks = [inside[index] for index in sorted(inside)]
     dropped = _dropped_sections(page, blocks, containers)
     kept = []
     for block in blocks:
@@ -125,16 +133,26 @@ def is_navigation(block: Block) -> bool:
         return True
     if len(text) < 60 and SHARE_WORDS.search(text) and block.punctuation <= 2 and "分享" in text:
         return True
-    return bool(block.links) and not PAGER_TOKEN.sub("", text)
+    return bool(block.links) and PAGER_LINE.fullmatch(text) is not None
 
 
 def is_disclaimer(block: Block) -> bool:
-    return len(block.text) < 200 and DISCLAIMER.search(block.text) is not None
+    text = block.text
+    return len(text) < 200 and (
+        DISCLAIMER.search(text) is not None or LATIN_DISCLAIMER.search(text) is not None
+    )
+
+
+# What may frame a list heading: "更多>>", "【热门文章】", "相关推荐:".
+_HEADING_FRAME = " >»更多:：[]【】()"
 
 
 def is_list_heading(block: Block) -> bool:
     """A short title such as 热门文章, 相关推荐 or 网友评论 that opens a list or a comment box."""
-    text = block.text.strip(" >»更多:：[]【】()")
+    text = block.text
+    if len(text) > 16 and text[0] not in _HEADING_FRAME and text[-1] not in _HEADING_FRAME:
+        return False  # too long, and strip() would copy a whole paragraph to find that out
+    text = text.strip(_HEADING_FRAME)
     if not text or len(text) > 16 or NUMBERED_HEADING.match(text) or block.punctuation > 1:
         return False
     return bool(LIST_HEADING.search(text) or COMMENT_HEADING.search(text))

@@ -74,41 +74,25 @@ def _strict(body: bytes, encoding: str) -> str | None:
         return None
 
 
-def _strict_allowing_cut_tail(body: bytes, encoding: str) -> tuple[str, bool] | None:
-    """Strict decoding that tolerates a multibyte character cut off by a truncated download.
-
-    The flag says whether every byte decoded (nothing was cut).
-    """
+def _strict_allowing_cut_tail(body: bytes, encoding: str) -> str | None:
+    """Strict decoding that tolerates a multibyte character cut off by a truncated download."""
     for cut in range(4):
         text = _strict(body[: len(body) - cut] if cut else body, encoding)
         if text is not None:
-            return text, cut == 0
+            return text
     return None
 
 
 def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> tuple[str, str]:
-    """The page's text and the encoding that produced it; never contains U+FFFD.
-
-    The encoding is the one every byte decoded in, except when the bytes were damaged and
-    some were dropped, which `decodes_exactly` tells.
-    """
-    text, encoding, _ = decode_checked(body, headers)
-    return text, encoding
-
-
-def decode_checked(body: bytes, headers: Mapping[str, str] | None = None) -> tuple[str, str, bool]:
-    """decode_html, plus whether every byte decoded strictly in that encoding.
-
-    The parser can then be handed the raw bytes without a second decoding to check them.
-    """
+    """The page's text and the encoding that produced it; never contains U+FFFD."""
     for bom, encoding in _BOMS:
         if body.startswith(bom):
             text = body[len(bom) :].decode(encoding, errors="replace").replace("\ufffd", "")
-            return text, encoding, False
+            return text, encoding
     # Valid UTF-8 first: it is the only reliable signal when declarations lie.
     strict = _strict_allowing_cut_tail(body, "utf-8")
     if strict is not None:
-        return strict[0], "utf-8", strict[1]
+        return strict, "utf-8"
     declared = [header_charset(headers), declared_charset(body)]
     # Servers default to ISO-8859-1 whatever the bytes: for a Chinese site GB18030 is likelier.
     candidates = [e for e in declared if e != "cp1252"] + ["gb18030"]
@@ -119,22 +103,35 @@ def decode_checked(body: bytes, headers: Mapping[str, str] | None = None) -> tup
             tried.add(candidate)
             strict = _strict_allowing_cut_tail(body, candidate)
             if strict is not None:
-                return strict[0], candidate, strict[1]
+                return strict, candidate
     # A few damaged bytes in a GB page: keep every character that decodes.
     lenient = body.decode("gb18030", errors="replace")
     if lenient.count("\ufffd") * 100 < len(lenient):
-        return lenient.replace("\ufffd", ""), "gb18030", False
+        return lenient.replace("\ufffd", ""), "gb18030"
     dammit = UnicodeDammit(body, is_html=True)
     if dammit.unicode_markup is not None and dammit.original_encoding:
         text = dammit.unicode_markup.replace("\ufffd", "")
-        return text, str(dammit.original_encoding), False
-    return lenient.replace("\ufffd", ""), "gb18030", False
+        return text, str(dammit.original_encoding)
+    return lenient.replace("\ufffd", ""), "gb18030"
 
 
-def decodes_exactly(body: bytes, text: str, encoding: str) -> bool:
-    """Whether the raw bytes can go to the parser as they are, declared as encoding."""
-    return (
-        encoding in ("utf-8", "gb18030")
-        and not body.startswith(codecs.BOM_UTF8)
-        and (len(text) * 4 >= len(body) and _strict(body, encoding) is not None)
-    )
+# The first byte that is not ASCII, where UTF-8 and the legacy encodings start to differ.
+_FIRST_NON_ASCII = re.compile(rb"[\x80-\xff]")
+# How many bytes from there on must decode as UTF-8 for a page to be taken for UTF-8.
+_UTF8_PROBE = 4096
+
+
+def looks_utf8(body: bytes) -> bool:
+    """Whether a page is worth handing to the parser as UTF-8 bytes before any decoding.
+
+    True for pure ASCII and when the bytes from the first non-ASCII one on decode as UTF-8 for
+    a while; GBK and other legacy bytes fail within a few characters, so they never pay for a
+    parse that would be thrown away. A page with a BOM takes the decoding path.
+    """
+    if body.startswith(tuple(bom for bom, _ in _BOMS)):
+        return False
+    first = _FIRST_NON_ASCII.search(body)
+    if first is None:
+        return True
+    probe = body[first.start() : first.start() + _UTF8_PROBE]
+    return _strict_allowing_cut_tail(probe, "utf-8") is not None

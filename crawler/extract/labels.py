@@ -61,6 +61,10 @@ _ALTERNATION = "|".join(
 # it may start is decided by _at_boundary, so that glued info lines ("时间:2023-07-05来源:…",
 # "读书心得Tags: …") split as well as spaced ones.
 LABEL_PATTERN = re.compile(rf"[【\[]?(?P<label>{_ALTERNATION})\s*(?:[:：]|[】\]]\s*[:：]?)\s*")
+# What every label match contains. Starting with the labels themselves, it lets the regex
+# engine skip to the first character of a label, which the optional bracket above prevents:
+# most lines with a colon hold no label, and this rules them out several times faster.
+_LABEL_HINT = re.compile(rf"(?:{_ALTERNATION})\s*[:：】\]]")
 # Characters after which a label always starts a new item.
 _SEPARATORS = frozenset(" \t(（【[|｜/丨。；;，,")
 # Colon-less labels of a byline ("发布于 2022年11月3日 作者 青灯", "By Jane Doe"): read only on
@@ -152,6 +156,8 @@ def _label_matches(line: str) -> list[re.Match[str]]:
     with nothing before it is prose ("活动时间：…").
     """
     accepted: list[re.Match[str]] = []
+    if _LABEL_HINT.search(line) is None:
+        return accepted
     for match in LABEL_PATTERN.finditer(line):
         start = match.start()
         if accepted or start == 0:

@@ -1,0 +1,42 @@
+"""UTF-8 pages go to libxml2 undecoded; a bad byte past the first few kilobytes must still
+send the page down the decoding path (crawler/extract/__init__.py, _prepare)."""
+
+from __future__ import annotations
+
+from crawler.extract import analyse
+
+PARAGRAPH = "这是一个很长的段落，用来检查页面的解码路径是否正确，每一句都要完整保留。"
+
+
+def _page(paragraphs: int, last: str) -> bytes:
+    body = "".join(f"<p>{PARAGRAPH}</p>" for _ in range(paragraphs))
+    return (
+        '<html><head><meta charset="utf-8"><title>解码测试_测试网</title></head>'
+        f"<body><h1>解码测试</h1><div>{body}<p>{last}</p></div></body></html>"
+    ).encode()
+
+
+def test_download_cut_inside_a_character_far_into_the_page() -> None:
+    # The page stops inside the last character of "最后一段文字", well past the first 4 KB of
+    # text that decide whether a page is handed to libxml2 as UTF-8.
+    whole = _page(100, "最后一段文字")
+    cut = whole[: whole.rindex("字".encode()) + 2]
+    assert len(cut) > 8192
+
+    analysis = analyse(cut, "http://example.com/a.html")
+
+    assert analysis.encoding == "utf-8"
+    assert "\ufffd" not in analysis.report.body
+    paragraphs = analysis.report.body.split("\n\n")
+    assert paragraphs[0] == PARAGRAPH
+    assert paragraphs[-1] == "最后一段文"
+
+
+def test_utf8_page_without_declaration() -> None:
+    page = _page(3, "完").replace(b'<meta charset="utf-8">', b"")
+
+    analysis = analyse(page, "http://example.com/b.html")
+
+    assert analysis.encoding == "utf-8"
+    assert analysis.report.title == "解码测试"
+    assert analysis.report.body.split("\n\n") == [PARAGRAPH] * 3 + ["完"]
