@@ -12,20 +12,34 @@ nothing says why. These two sit just outside them:
 - ``RedirectGuardMiddleware`` turns a redirect back into its own chain, or off the
   crawl's allowed domains (which OffsiteMiddleware drops silently while scheduling), into
   an IgnoreRequest naming where it led, which the spider's errback records as a failure.
+
+``failure_reason`` words any failed request in one line for the failures table.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from http import HTTPStatus
 from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (
+    DownloadCancelledError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from scrapy.http import Response
+from twisted.internet import defer
+from twisted.internet.error import ConnectionDone, ConnectionLost, TimeoutError
+from twisted.python.failure import Failure
+from twisted.web.client import ResponseFailed
 
 log = logging.getLogger(__name__)
 
@@ -128,3 +142,61 @@ class RedirectGuardMiddleware:
     def _on_site(self, host: str) -> bool:
         domains = getattr(self.crawler.spider, "allowed_domains", None) or []
         return not domains or any(host == d or host.endswith("." + d) for d in domains)
+
+
+def failure_reason(failure: Failure) -> str:
+    """One readable line saying why a request failed: 'HTTP 500 Internal Server Error
+    (gave up after 2 retries)', 'timed out after 30s', 'redirect loop: a -> b -> a'."""
+    value = failure.value
+    request = getattr(failure, "request", None)
+    meta = request.meta if request is not None else {}
+    retries = int(meta.get("retry_times", 0))
+    tried = (
+        f" (gave up after {retries} {'retry' if retries == 1 else 'retries'})" if retries else ""
+    )
+    response = getattr(value, "response", None)
+    if isinstance(response, Response):
+        text = f"HTTP {response.status} {_phrase(response.status)}".rstrip()
+        location = response.headers.get("Location")
+        if 300 <= response.status < 400 and location:
+            return f"{text}: redirect to {location.decode('latin-1')} not followed"
+        refused = meta.get(RETRY_AFTER_REFUSED)
+        if refused is not None:
+            return f"{text}: Retry-After {refused:.0f}s is past RETRY_AFTER_MAX, not retried"
+        return text + tried
+    if failure.check(DownloadTimeoutError, TimeoutError, defer.TimeoutError):
+        timeout = meta.get("download_timeout")
+        within = f" after {timeout:g}s" if isinstance(timeout, int | float) else ""
+        return f"timed out{within}: no complete response{tried}"
+    if failure.check(ResponseDataLossError):
+        return f"body shorter than its Content-Length: the connection closed early{tried}"
+    if failure.check(DownloadCancelledError):
+        detail = str(value).rstrip(".")
+        return "download cancelled: the body is larger than DOWNLOAD_MAXSIZE" + (
+            f" ({detail})" if detail else ""
+        )
+    if failure.check(ConnectionLost, ConnectionDone, ResponseFailed, DownloadFailedError):
+        return f"connection lost or reset mid-response ({_short(value)}){tried}"
+    if failure.check(IgnoreRequest):
+        text = str(value) or "ignored"
+        if text == "max redirections reached":  # RedirectMiddleware's words
+            return f"too many redirects (REDIRECT_MAX_TIMES), the last to {request.url if request else '?'}"
+        return text
+    return f"{type(value).__name__}: {_short(value)}{tried}"
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def _short(value: BaseException | None) -> str:
+    """An exception's text on one line, without Twisted's nested Failure reprs."""
+    text = str(value).strip() or type(value).__name__
+    # ResponseFailed and friends print a list of Twisted Failure reprs: keep their words.
+    inner = re.search(r"Failure [\w.]*?(\w+): ([^>]*)>", text)
+    if inner:
+        text = f"{inner[1]}: {inner[2]}"
+    return text.splitlines()[0][:200]

@@ -17,8 +17,8 @@ Settings: ARCHIVE_DB_URL (URL or path; default env ARCHIVE_DB_URL, else
 sqlite:///data/archive.sqlite), ARCHIVE_COMMIT_EVERY (writes per transaction, default 100),
 ARCHIVE_COMMIT_SECONDS (longest a batch stays open, default 10; SQLite holds its write lock
 while a batch is open), ARCHIVE_WORKER (name of this worker in crawl_runs; default
-host-pid, as in the WARC file names). A bad ARCHIVE_DB_URL raises ArchiveError from ``from_crawler``, before any
-request is made.
+host-pid, as in the WARC file names). A bad ARCHIVE_DB_URL raises ArchiveError from
+``from_crawler``, before any request is made.
 
 Writes are synchronous on the reactor thread: a local SQLite commit is quick, and a
 single writer keeps batching and replay simple.

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
+from crawler.extract import cut_off
 from crawler.faultsite import CRAWL_SETTINGS, HUGE_BYTES, Fault, FaultServer, FaultSite
-from crawler.spiders.reports import cut_off
 
 from .conftest import run_cli
 

@@ -47,6 +47,7 @@ __all__ = [
     "analyse",
     "canonical_url",
     "continuation_urls",
+    "cut_off",
     "extract",
     "extract_article",
     "merge_pages",
@@ -108,6 +109,7 @@ class PageAnalysis:
     report: Report  # the page's record (meaningful when kind == "article")
     page_number: int  # 1 for an article's first page, 2 for its _2 page, …
     links: list[str] = field(default_factory=list)  # every <a href> as written, in page order
+    cut_off: bool = False  # the HTML stops mid-way: what it holds is only part of the page
 
 
 @dataclass(slots=True)
@@ -223,6 +225,15 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
     return report
 
 
+def cut_off(body: bytes) -> bool:
+    """Whether an HTML page stops mid-way: no closing </body> or </html>, and not even at
+    the end of a tag (HTML5 lets a page omit both, but such a page still ends with '>')."""
+    tail = body[-4096:].lower()
+    if b"</html" in tail or b"</body" in tail:
+        return False
+    return not tail.rstrip().endswith(b">")
+
+
 def analyse(
     body: bytes,
     url: str,
@@ -241,6 +252,7 @@ def analyse(
         report=_record(parsed, rules),
         page_number=page_key(url)[1] if pages else 1,
         links=parsed.links,
+        cut_off=cut_off(body),
     )
 
 

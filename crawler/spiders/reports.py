@@ -8,29 +8,18 @@ the spider decides what to fetch next and stitches multi-page articles in page o
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from http import HTTPStatus
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy.crawler import Crawler
-from scrapy.exceptions import (
-    DownloadCancelledError,
-    DownloadFailedError,
-    DownloadTimeoutError,
-    IgnoreRequest,
-    ResponseDataLossError,
-)
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS
-from twisted.internet import defer
-from twisted.internet.error import ConnectionDone, ConnectionLost, TimeoutError
 from twisted.python.failure import Failure
-from twisted.web.client import ResponseFailed
 
 from crawler.archive.signals import record_failure, record_page
 from crawler.extract import (
@@ -48,7 +37,7 @@ from crawler.frontier import local_meta
 from crawler.incremental import NotNeeded, known_articles
 from crawler.items import ArticleItem
 from crawler.profiles import SiteProfile, find_profile
-from crawler.resilience import RETRY_AFTER_REFUSED
+from crawler.resilience import failure_reason
 from pipelines.store import archive_of
 
 _IGNORED_SUFFIXES = tuple(f".{ext}" for ext in IGNORED_EXTENSIONS)
@@ -171,7 +160,7 @@ class ReportsSpider(scrapy.Spider):
             article = ArticleInProgress(
                 response.url, _validators(response), meta=local_meta(response.meta)
             )
-            if cut_off(response.body):
+            if analysis.cut_off:
                 article.missing.append(response.url)
             if analysis.continuation_urls:
                 article.reports[1] = analysis.report
@@ -190,7 +179,7 @@ class ReportsSpider(scrapy.Spider):
         else:
             article.reports[page_key(response.url)[1]] = analysis.report
             article.add_pages(analysis.continuation_urls)
-            if cut_off(response.body):
+            if analysis.cut_off:
                 article.missing.append(response.url)
         yield from self._next_page_or_item(article)
 
@@ -249,7 +238,7 @@ class ReportsSpider(scrapy.Spider):
             return None
         page["kind"] = analysis.kind
         page["encoding"] = analysis.encoding
-        if cut_off(response.body):
+        if analysis.cut_off:
             stored = (
                 ", stored as far as it goes, marked incomplete"
                 if analysis.kind == "article"
@@ -362,70 +351,3 @@ def _first_url(request: scrapy.Request) -> str:
     """The URL the crawl asked for: before any redirect, that is the page that failed."""
     urls = request.meta.get("redirect_urls") or [request.url]
     return str(urls[0])
-
-
-def cut_off(body: bytes) -> bool:
-    """Whether an HTML page stops mid-way: no closing </body> or </html>, and not even at
-    the end of a tag (HTML5 lets a page omit both, but such a page still ends with '>')."""
-    tail = body[-4096:].lower()
-    if b"</html" in tail or b"</body" in tail:
-        return False
-    return not tail.rstrip().endswith(b">")
-
-
-def failure_reason(failure: Failure) -> str:
-    """One readable line saying why a request failed: 'HTTP 500 Internal Server Error
-    (gave up after 2 retries)', 'timed out after 30s', 'redirect loop: a -> b -> a'."""
-    value = failure.value
-    request = getattr(failure, "request", None)
-    meta = request.meta if request is not None else {}
-    retries = int(meta.get("retry_times", 0))
-    tried = (
-        f" (gave up after {retries} {'retry' if retries == 1 else 'retries'})" if retries else ""
-    )
-    response = getattr(value, "response", None)
-    if isinstance(response, Response):
-        text = f"HTTP {response.status} {_phrase(response.status)}".rstrip()
-        location = response.headers.get("Location")
-        if 300 <= response.status < 400 and location:
-            return f"{text}: redirect to {location.decode('latin-1')} not followed"
-        refused = meta.get(RETRY_AFTER_REFUSED)
-        if refused is not None:
-            return f"{text}: Retry-After {refused:.0f}s is past RETRY_AFTER_MAX, not retried"
-        return text + tried
-    if failure.check(DownloadTimeoutError, TimeoutError, defer.TimeoutError):
-        timeout = meta.get("download_timeout")
-        within = f" after {timeout:g}s" if isinstance(timeout, int | float) else ""
-        return f"timed out{within}: no complete response{tried}"
-    if failure.check(ResponseDataLossError):
-        return f"body shorter than its Content-Length: the connection closed early{tried}"
-    if failure.check(DownloadCancelledError):
-        detail = str(value).rstrip(".")
-        return "download cancelled: the body is larger than DOWNLOAD_MAXSIZE" + (
-            f" ({detail})" if detail else ""
-        )
-    if failure.check(ConnectionLost, ConnectionDone, ResponseFailed, DownloadFailedError):
-        return f"connection lost or reset mid-response ({_short(value)}){tried}"
-    if failure.check(IgnoreRequest):
-        text = str(value) or "ignored"
-        if text == "max redirections reached":  # RedirectMiddleware's words
-            return f"too many redirects (REDIRECT_MAX_TIMES), the last to {request.url if request else '?'}"
-        return text
-    return f"{type(value).__name__}: {_short(value)}{tried}"
-
-
-def _phrase(status: int) -> str:
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return ""
-
-
-def _short(value: BaseException | None) -> str:
-    """An exception's text on one line, without Twisted's nested Failure reprs."""
-    text = str(value).strip() or type(value).__name__
-    # ResponseFailed and friends print a list of Twisted Failure reprs: keep their words.
-    inner = re.search(r"Failure [\w.]*?(\w+): ([^>]*)>", text)
-    if inner:
-        text = f"{inner[1]}: {inner[2]}"
-    return text.splitlines()[0][:200]
