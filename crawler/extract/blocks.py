@@ -8,7 +8,7 @@ content scoring, boilerplate removal and field reading share one cheap pass over
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import accumulate, chain
 from typing import cast
 
 from lxml import etree
@@ -185,11 +185,34 @@ class Page:
     span: dict[etree._Element, tuple[int, int, int, int]]
     # <time datetime> values with the index of the block they stand in (or before).
     times: list[tuple[int, str]] = field(default_factory=list)
+    # Inline containers (span, font): a <br> or block inside one can end a block of its
+    # parent's, so not every block emitted while one was open lies inside it.
+    loose: set[etree._Element] = field(default_factory=set)
+    # Running totals of the blocks' characters and link characters, made when first asked.
+    _chars: list[int] = field(default_factory=list)
+    _link_chars: list[int] = field(default_factory=list)
 
     def blocks_in(self, element: etree._Element) -> list[Block]:
         """The blocks that lie inside element, in order."""
         first, last, start, end = self.span.get(element, _NOWHERE)
+        if element not in self.loose:
+            return self.blocks[start:end]
         return [block for block in self.blocks[start:end] if first <= block.position <= last]
+
+    def link_density(self, element: etree._Element) -> float:
+        """The share of the text inside element that is link text; 1.0 when it has none."""
+        if element in self.loose:
+            inside = self.blocks_in(element)
+            total = sum(len(block.text) for block in inside)
+            linked = sum(block.link_chars for block in inside)
+        else:
+            if not self._chars:
+                self._chars = list(accumulate((len(b.text) for b in self.blocks), initial=0))
+                self._link_chars = list(accumulate((b.link_chars for b in self.blocks), initial=0))
+            start, end = self.span.get(element, _NOWHERE)[2:]
+            total = self._chars[end] - self._chars[start]
+            linked = self._link_chars[end] - self._link_chars[start]
+        return linked / total if total else 1.0
 
 
 def _html_parser() -> etree.HTMLParser:
@@ -298,6 +321,7 @@ def _walk(root: etree._Element, body: etree._Element) -> Page:
     blocks: list[Block] = []
     span: dict[etree._Element, tuple[int, int, int, int]] = {}
     times: list[tuple[int, str]] = []
+    loose: set[etree._Element] = set()
     # Open elements and their roles; the sentinel at the bottom is body's parent (maybe None),
     # never popped.
     stack = cast("list[etree._Element]", [body.getparent()])
@@ -345,6 +369,8 @@ def _walk(root: etree._Element, body: etree._Element) -> Page:
                         owners.pop()
                         if role == _HEADING:
                             heading -= 1
+                    else:
+                        loose.add(closed)
                     first, start = opened.pop()
                     span[closed] = (first, counter - 1, start, len(blocks))
                 elif role == _LINK and in_link:
@@ -392,4 +418,4 @@ def _walk(root: etree._Element, body: etree._Element) -> Page:
                 link_parts.append(text)
                 link_chars += len(text.strip())
     flush()
-    return Page(root=root, blocks=blocks, span=span, times=times)
+    return Page(root=root, blocks=blocks, span=span, times=times, loose=loose)

@@ -89,7 +89,7 @@ def find_containers(page: Page) -> list[etree._Element]:
         return []
     ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:6]
     best, best_score = max(
-        ((element, score * (1.0 - _link_density(page, element))) for element, score in ranked),
+        ((element, score * (1.0 - page.link_density(element))) for element, score in ranked),
         key=lambda item: item[1],
     )
     chosen = [best]
@@ -99,16 +99,10 @@ def find_containers(page: Page) -> list[etree._Element]:
             if (
                 sibling is not best
                 and scores.get(sibling, 0.0) >= 0.3 * best_score
-                and _link_density(page, sibling) < 0.25
+                and page.link_density(sibling) < 0.25
             ):
                 chosen.append(sibling)
     return chosen
-
-
-def _link_density(page: Page, element: etree._Element) -> float:
-    blocks = page.blocks_in(element)
-    total = sum(len(block.text) for block in blocks)
-    return sum(block.link_chars for block in blocks) / total if total else 1.0
 
 
 def body_blocks(page: Page, containers: list[etree._Element]) -> list[Block]:
