@@ -201,9 +201,10 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
         and (title_block is None or b.index > title_block.index)
         and b.text != title
     ]
+    url = canonical_url(parsed.url)
     report = Report(
-        url=canonical_url(parsed.url),
-        pages=[canonical_url(parsed.url)],
+        url=url,
+        pages=[url],
         site=site,
         title=title,
         category=category_of(page, head, labelled, title, site, header),
