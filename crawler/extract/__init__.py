@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
-from typing import Literal
+from typing import Literal, cast
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -130,7 +130,7 @@ class _Parsed:
 
 # Every link of the page, read before segmentation drops hidden parts: the crawler follows
 # them from this one parse instead of parsing the page again.
-_LINK_HREFS = etree.XPath("//a/@href")
+_LINK_HREFS = etree.XPath("//a/@href", smart_strings=False)
 
 
 def _prepare(
@@ -154,7 +154,7 @@ def _prepare(
     overrides = _override_texts(root, rules)
     # Read before segment() drops scripts and hidden elements from the tree.
     field_texts = _field_texts(overrides)
-    links = [str(href) for href in _LINK_HREFS(root)]  # type: ignore[union-attr]
+    links = cast("list[str]", _LINK_HREFS(root))
     page = segment(root)
     containers = overrides.pop("body", None) or find_containers(page)
     body_list = body_blocks(page, containers)
@@ -329,7 +329,13 @@ def _continuations(parsed: _Parsed) -> list[str]:
     for block in parsed.page.blocks:
         if not block.links:
             continue
-        pager = [h for t, h in zip(block.links, block.hrefs, strict=False) if _is_pager_link(t)]
+        # Every pager text but 第N页 has at most five characters, so most link texts (titles,
+        # menus) are ruled out without the regex.
+        pager = [
+            href
+            for text, href in zip(block.links, block.hrefs, strict=False)
+            if (len(text) <= 5 or text[0] == "第") and PAGER_LINK.match(text)
+        ]
         if pager:
             hrefs.extend(pager)
             # A pager that states its page count: "共3页", "1/3", "第1/3页".
@@ -338,11 +344,6 @@ def _continuations(parsed: _Parsed) -> list[str]:
                 total = max(total, int(stated.group("total") or stated.group("of")))
     return same_article_pages(parsed.url, hrefs, total) if hrefs else []
 
-
-def _is_pager_link(text: str) -> bool:
-    """A link of the article's own pager. Every pager text but 第N页 has at most five
-    characters, so most link texts (titles, menus) are ruled out without the regex."""
-    return (len(text) <= 5 or text[0] == "第") and PAGER_LINK.match(text) is not None
 
 
 def page_kind(body: bytes, url: str) -> PageKind:
