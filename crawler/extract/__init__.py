@@ -349,7 +349,6 @@ def _continuations(parsed: _Parsed) -> list[str]:
     return same_article_pages(parsed.url, hrefs, total) if hrefs else []
 
 
-
 def page_kind(body: bytes, url: str) -> PageKind:
     """Whether a page is an article, a list of articles, or something else."""
     try:

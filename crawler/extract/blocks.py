@@ -276,7 +276,9 @@ def segment(root: etree._Element) -> Page:
 
 # Attribute nodes, not elements with a predicate: libxml2 tests a predicate on every element
 # several times slower than it walks the attribute axis. One union, one walk of the tree.
-_HIDING_ATTRIBUTES = etree.XPath("descendant::*/@style[contains(., 'none')] | descendant::*/@hidden")
+_HIDING_ATTRIBUTES = etree.XPath(
+    "descendant::*/@style[contains(., 'none')] | descendant::*/@hidden"
+)
 
 
 def _hidden_elements(body: etree._Element) -> list[etree._Element]:

@@ -1,0 +1,100 @@
+"""The page's blocks and the spans of its elements, which content scoring reads.
+
+`Page.blocks_in` and `Page.link_density` answer from the spans the walk records, not by
+looking at the tree again; these tests check them against the tree itself, on hand-written
+markup and on every fixture page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from crawler.extract.blocks import SPANNED_TAGS, Block, Page, parse, segment
+from crawler.extract.decode import decode_html
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _page(html: str) -> Page:
+    root = parse(html)
+    assert root is not None
+    return segment(root)
+
+
+def _by_id(page: Page, ident: str) -> etree._Element:
+    found = page.root.xpath(f"//*[@id='{ident}']")
+    assert isinstance(found, list) and found
+    element = found[0]
+    assert isinstance(element, etree._Element)
+    return element
+
+
+def _texts(blocks: list[Block]) -> list[str]:
+    return [block.text for block in blocks]
+
+
+def test_blocks_of_a_paragraph_with_links() -> None:
+    page = _page(
+        "<html><body><div id='main'><p>第一段，正文。</p>"
+        "<p>见 <a href='/a'>链接一</a> 与 <a href='/b'><b>链接</b>二</a>。</p></div>"
+        "<ul id='menu'><li><a href='/c'>首页</a></li><li><a href='/d'>心得体会</a></li></ul>"
+        "</body></html>"
+    )
+    assert _texts(page.blocks) == ["第一段，正文。", "见 链接一 与 链接二。", "首页", "心得体会"]
+    second = page.blocks[1]
+    assert second.links == ["链接一", "链接二"]
+    assert second.hrefs == ["/a", "/b"]
+    assert second.link_chars == len("链接一") + len("链接二")
+    assert _texts(page.blocks_in(_by_id(page, "main"))) == [
+        "第一段，正文。",
+        "见 链接一 与 链接二。",
+    ]
+    assert page.link_density(_by_id(page, "menu")) == 1.0
+    assert page.link_density(_by_id(page, "main")) == pytest.approx(
+        6 / (len("第一段，正文。") + len("见 链接一 与 链接二。"))
+    )
+
+
+def test_a_span_holds_only_its_own_blocks() -> None:
+    # The <br> inside the span ends a block of the paragraph's, which lies outside the span.
+    page = _page(
+        "<html><body><p>段落开头<span id='s'>里面<br>后面<div>块中文字</div>尾</span>"
+        "</p></body></html>"
+    )
+    assert _texts(page.blocks) == ["段落开头里面", "后面", "块中文字", "尾"]
+    assert _texts(page.blocks_in(_by_id(page, "s"))) == ["块中文字"]
+
+
+def test_an_element_without_blocks() -> None:
+    page = _page("<html><body><p>文字<span id='empty'></span></p></body></html>")
+    empty = _by_id(page, "empty")
+    assert page.blocks_in(empty) == []
+    assert page.link_density(empty) == 1.0
+
+
+def _fixture_pages() -> list[Path]:
+    return sorted(FIXTURES.glob("**/*.html"))
+
+
+@pytest.mark.parametrize("path", _fixture_pages(), ids=lambda p: p.relative_to(FIXTURES).as_posix())
+def test_spans_agree_with_the_tree(path: Path) -> None:
+    """For every element of <body> that can hold blocks, the blocks the spans give are exactly the blocks whose element
+    lies in its subtree, and the link density is theirs."""
+    text, _ = decode_html(path.read_bytes())
+    root = parse(text)
+    assert root is not None
+    page = segment(root)
+    owners: dict[etree._Element, list[Block]] = {}
+    for block in page.blocks:
+        owners.setdefault(block.element, []).append(block)
+    body = root.find("body")
+    for element in (body if body is not None else root).iter(*SPANNED_TAGS):
+        inside = [b for e in element.iter() for b in owners.get(e, [])]
+        inside.sort(key=lambda b: b.index)
+        assert page.blocks_in(element) == inside, element
+        total = sum(len(b.text) for b in inside)
+        expected = sum(b.link_chars for b in inside) / total if total else 1.0
+        assert page.link_density(element) == pytest.approx(expected), element
