@@ -3,6 +3,8 @@ send the page down the decoding path (crawler/extract/__init__.py, _prepare)."""
 
 from __future__ import annotations
 
+import pytest
+
 from crawler.extract import analyse
 
 PARAGRAPH = "这是一个很长的段落，用来检查页面的解码路径是否正确，每一句都要完整保留。"
@@ -40,3 +42,43 @@ def test_utf8_page_without_declaration() -> None:
     assert analysis.encoding == "utf-8"
     assert analysis.report.title == "解码测试"
     assert analysis.report.body.split("\n\n") == [PARAGRAPH] * 3 + ["完"]
+
+
+def _damage(page: bytes, at: int, how: str) -> bytes:
+    """page with the UTF-8 character that starts at or after byte `at` damaged."""
+    start = page.index("段".encode(), at)  # a three-byte character inside a paragraph
+    if how == "invalid byte":
+        return page[:start] + b"\xff" + page[start + 1 :]
+    if how == "lost byte":
+        return page[:start] + page[start + 1 :]
+    return page[:start] + b"\x80" + page[start + 1 :]  # a stray continuation byte
+
+
+@pytest.mark.parametrize("declaration", ['<meta charset="utf-8">', "", '<meta charset="gb2312">'])
+@pytest.mark.parametrize("how", ["invalid byte", "lost byte", "stray byte"])
+@pytest.mark.parametrize("where", ["near the top", "far into the page"])
+def test_utf8_page_with_one_damaged_byte(declaration: str, how: str, where: str) -> None:
+    # One bad byte must cost one character, not turn the page into GB18030 or Cyrillic
+    # mojibake, whatever the page declares and wherever the byte is.
+    whole = _page(100, "完").replace(b'<meta charset="utf-8">', declaration.encode())
+    at = whole.index(b"<div>") if where == "near the top" else len(whole) // 2
+    damaged = _damage(whole, at, how)
+
+    analysis = analyse(damaged, "http://example.com/c.html")
+
+    assert analysis.encoding == "utf-8"
+    assert analysis.report.title == "解码测试"
+    paragraphs = analysis.report.body.split("\n\n")
+    assert "\ufffd" not in analysis.report.body
+    assert len(paragraphs) == 101 and paragraphs[-1] == "完"
+    assert [p for p in paragraphs[:-1] if p != PARAGRAPH] == [PARAGRAPH.replace("段", "", 1)]
+
+
+def test_gbk_page_is_not_taken_for_damaged_utf8() -> None:
+    # GBK bytes read as UTF-8 fail at nearly every character: the declaration decides.
+    page = _page(20, "完").replace(b"utf-8", b"gbk").decode().encode("gbk")
+
+    analysis = analyse(page, "http://example.com/d.html")
+
+    assert analysis.encoding == "gb18030"
+    assert analysis.report.body.split("\n\n") == [PARAGRAPH] * 20 + ["完"]

@@ -93,6 +93,11 @@ def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> tuple[
     strict = _strict_allowing_cut_tail(body, "utf-8")
     if strict is not None:
         return strict, "utf-8"
+    # UTF-8 with a few damaged bytes still beats any declaration: decoded as GB18030 or as a
+    # detector's guess it would come out as mojibake from end to end.
+    damaged = _damaged_utf8(body)
+    if damaged is not None:
+        return damaged, "utf-8"
     declared = [header_charset(headers), declared_charset(body)]
     # Servers default to ISO-8859-1 whatever the bytes: for a Chinese site GB18030 is likelier.
     candidates = [e for e in declared if e != "cp1252"] + ["gb18030"]
@@ -119,6 +124,26 @@ def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> tuple[
 _FIRST_NON_ASCII = re.compile(rb"[\x80-\xff]")
 # How many bytes from there on must decode as UTF-8 for a page to be taken for UTF-8.
 _UTF8_PROBE = 4096
+
+
+# At most one byte in this many multibyte-saved bytes may be damaged for a page to stay UTF-8.
+# Legacy bytes read as UTF-8 fail at nearly every character: GBK text gives several U+FFFD for
+# each byte saved, Latin-1 text one U+FFFD for each accented letter and no byte saved.
+_DAMAGE_RATIO = 200
+
+
+def _damaged_utf8(body: bytes) -> str | None:
+    """The text of a UTF-8 page with a few damaged bytes, the damaged ones dropped; None when
+    the bytes are not UTF-8. The first kilobytes from the first non-ASCII byte decide first,
+    so a page in a legacy encoding costs one short decode."""
+    first = _FIRST_NON_ASCII.search(body)
+    if first is None:
+        return None
+    for chunk in (body[first.start() : first.start() + _UTF8_PROBE], body):
+        text = chunk.decode("utf-8", errors="replace")
+        if text.count("\ufffd") * _DAMAGE_RATIO > len(chunk) - len(text):
+            return None
+    return text.replace("\ufffd", "")
 
 
 def looks_utf8(body: bytes) -> bool:
