@@ -126,20 +126,23 @@ _FIRST_NON_ASCII = re.compile(rb"[\x80-\xff]")
 _UTF8_PROBE = 4096
 
 
-# At most one byte in this many multibyte-saved bytes may be damaged for a page to stay UTF-8.
-# Legacy bytes read as UTF-8 fail at nearly every character: GBK text gives several U+FFFD for
-# each byte saved, Latin-1 text one U+FFFD for each accented letter and no byte saved.
-_DAMAGE_RATIO = 200
+# Bytes read as UTF-8 give a U+FFFD for each bad byte, and save two bytes for each Chinese
+# character (three bytes, one character). Damaged UTF-8 has many saved bytes for each U+FFFD;
+# legacy bytes fail at nearly every character: GBK text gives about three U+FFFD for each
+# byte saved, Latin-1 text one for each accented letter and no byte saved.
+_DAMAGE_RATIO = 20  # saved bytes needed for each U+FFFD
+# How many bytes from the first non-ASCII one tell damaged UTF-8 from legacy bytes.
+_DAMAGE_PROBE = 1024
 
 
 def _damaged_utf8(body: bytes) -> str | None:
     """The text of a UTF-8 page with a few damaged bytes, the damaged ones dropped; None when
-    the bytes are not UTF-8. The first kilobytes from the first non-ASCII byte decide first,
+    the bytes are not UTF-8. The first kilobyte from the first non-ASCII byte decides first,
     so a page in a legacy encoding costs one short decode."""
     first = _FIRST_NON_ASCII.search(body)
     if first is None:
         return None
-    for chunk in (body[first.start() : first.start() + _UTF8_PROBE], body):
+    for chunk in (body[first.start() : first.start() + _DAMAGE_PROBE], body):
         text = chunk.decode("utf-8", errors="replace")
         if text.count("\ufffd") * _DAMAGE_RATIO > len(chunk) - len(text):
             return None
