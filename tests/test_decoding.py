@@ -44,11 +44,14 @@ def test_utf8_page_without_declaration() -> None:
     assert analysis.report.body.split("\n\n") == [PARAGRAPH] * 3 + ["完"]
 
 
+DAMAGED = "码"  # a three-byte character of PARAGRAPH whose damage fooled the old decoder
+
+
 def _damage(page: bytes, at: int, how: str) -> bytes:
-    """page with the UTF-8 character that starts at or after byte `at` damaged."""
-    start = page.index("段".encode(), at)  # a three-byte character inside a paragraph
+    """page with the first DAMAGED character at or after byte `at` damaged."""
+    start = page.index(DAMAGED.encode(), at)
     if how == "invalid byte":
-        return page[:start] + b"\xff" + page[start + 1 :]
+        return page[: start + 1] + b"\xff" + page[start + 2 :]
     if how == "lost byte":
         return page[:start] + page[start + 1 :]
     return page[:start] + b"\x80" + page[start + 1 :]  # a stray continuation byte
@@ -71,7 +74,7 @@ def test_utf8_page_with_one_damaged_byte(declaration: str, how: str, where: str)
     paragraphs = analysis.report.body.split("\n\n")
     assert "\ufffd" not in analysis.report.body
     assert len(paragraphs) == 101 and paragraphs[-1] == "完"
-    assert [p for p in paragraphs[:-1] if p != PARAGRAPH] == [PARAGRAPH.replace("段", "", 1)]
+    assert [p for p in paragraphs[:-1] if p != PARAGRAPH] == [PARAGRAPH.replace(DAMAGED, "", 1)]
 
 
 def test_gbk_page_is_not_taken_for_damaged_utf8() -> None:
