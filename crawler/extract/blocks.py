@@ -7,6 +7,7 @@ content scoring, boilerplate removal and field reading share one cheap pass over
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from itertools import accumulate, chain
 from typing import cast
@@ -295,6 +296,11 @@ def _hidden_elements(body: etree._Element) -> list[etree._Element]:
     return found
 
 
+# What lxml refuses to write into a tree although libxml2's HTML parser keeps it in the text
+# it reads: C0 controls but tab, newline and carriage return; U+FFFE, U+FFFF; surrogates.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
 def _drop_keep_tail(element: etree._Element) -> None:
     """Remove an element and its subtree, leaving its tail text in place."""
     parent = element.getparent()
@@ -304,9 +310,9 @@ def _drop_keep_tail(element: etree._Element) -> None:
     if tail:
         previous = element.getprevious()
         if previous is not None:
-            previous.tail = (previous.tail or "") + tail
+            previous.tail = _UNWRITABLE.sub("", (previous.tail or "") + tail)
         else:
-            parent.text = (parent.text or "") + tail
+            parent.text = _UNWRITABLE.sub("", (parent.text or "") + tail)
     parent.remove(element)
 
 

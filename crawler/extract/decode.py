@@ -9,6 +9,7 @@ then GB18030, then beautifulsoup4's detector for the rest of the world's encodin
 from __future__ import annotations
 
 import codecs
+import logging
 import re
 from collections.abc import Mapping
 
@@ -30,6 +31,11 @@ _ALIASES = {
     "us-ascii": "cp1252",
     "ascii": "cp1252",
 }
+# UnicodeDammit logs a warning whenever it has to replace bytes; decode_html drops the
+# replacement characters itself and reports the encoding it used, so the warning is noise in a
+# crawl's log.
+logging.getLogger("bs4.dammit").setLevel(logging.ERROR)
+
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
