@@ -199,10 +199,13 @@ def _field_of(label: str) -> str:
 
 
 def clean_value(value: str | None) -> str | None:
-    """A credit value without placeholders and decoration, or None."""
+    """A credit value without placeholders and decoration, or None.
+
+    A value with no letter in it (a CMS user number such as <meta name="author"
+    content="104363">, a lone date) names nobody."""
     if not value:
         return None
     value = value.strip(_VALUE_TRIM)
-    if not value or value.lower() in PLACEHOLDERS:
+    if not value or value.lower() in PLACEHOLDERS or not any(c.isalpha() for c in value):
         return None
     return value
