@@ -23,9 +23,17 @@ _DIR_PAGE = re.compile(
 )
 
 
+# A URL that is its own canonical form: lower-case scheme and host, no user, a port other than
+# the default ones, a path, and no query or fragment. Most article URLs are; they skip parsing.
+_ALREADY_CANONICAL = re.compile(r"https?://[a-z0-9.-]+(?::(?!80/|443/)[1-9]\d{0,3})?/[^?#\s]*")
+
+
 def canonical_url(url: str) -> str:
     """Fragment dropped, tracking parameters dropped, scheme and host lower-cased."""
-    parts = urlsplit(url.strip())
+    url = url.strip()
+    if _ALREADY_CANONICAL.fullmatch(url):
+        return url
+    parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     port = parts.port if parts.port and parts.port not in (80, 443) else None
     netloc = f"{host}:{port}" if port else host

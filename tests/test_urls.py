@@ -1,0 +1,54 @@
+"""Canonical URLs and the numbering of an article's pages (crawler/extract/urls.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.extract import canonical_url
+from crawler.extract.urls import page_key, same_article_pages
+
+
+@pytest.mark.parametrize(
+    ("url", "canonical"),
+    [
+        # Already canonical: returned as given.
+        (
+            "http://www.gzbgw.cn/a/2023/0722/12345.html",
+            "http://www.gzbgw.cn/a/2023/0722/12345.html",
+        ),
+        ("http://127.0.0.1:8765/demo/a_2.html", "http://127.0.0.1:8765/demo/a_2.html"),
+        ("https://example.cn/文章/1.html", "https://example.cn/文章/1.html"),
+        # Scheme and host lower-cased, default ports, fragments and tracking parameters dropped.
+        ("HTTP://WWW.Example.CN/A.html", "http://www.example.cn/A.html"),
+        ("http://example.cn:80/a.html", "http://example.cn/a.html"),
+        ("https://example.cn:443/a.html", "https://example.cn/a.html"),
+        ("http://example.cn:8080/a.html#p3", "http://example.cn:8080/a.html"),
+        ("http://example.cn", "http://example.cn/"),
+        (
+            "http://example.cn/a.php?id=3&utm_source=wx&from=timeline&spm=1.2",
+            "http://example.cn/a.php?id=3",
+        ),
+        ("http://example.cn/a.html?utm_medium=share", "http://example.cn/a.html"),
+        ("  http://example.cn/a.html  ", "http://example.cn/a.html"),
+    ],
+)
+def test_canonical_url(url: str, canonical: str) -> None:
+    assert canonical_url(url) == canonical
+
+
+def test_page_numbers_of_an_article() -> None:
+    assert page_key("http://example.cn/a/123_2.html") == ("http://example.cn/a/123.html", 2)
+    assert page_key("http://example.cn/view.php?aid=5&pageno=3") == (
+        "http://example.cn/view.php?aid=5",
+        3,
+    )
+    assert page_key("http://example.cn/2023/06/28/slug/2/") == (
+        "http://example.cn/2023/06/28/slug/",
+        2,
+    )
+    assert page_key("http://example.cn/2023/06/28/") == ("http://example.cn/2023/06/28/", 1)
+    hrefs = ["#", "123_3.html", "123_2.html", "/list_2.html", "javascript:;", "124.html"]
+    assert same_article_pages("http://example.cn/a/123.html", hrefs) == [
+        "http://example.cn/a/123_2.html",
+        "http://example.cn/a/123_3.html",
+    ]
