@@ -190,8 +190,8 @@ class Page:
     # parent's, so not every block emitted while one was open lies inside it.
     loose: set[etree._Element] = field(default_factory=set)
     # Running totals of the blocks' characters and link characters, made when first asked.
-    _chars: list[int] = field(default_factory=list)
-    _link_chars: list[int] = field(default_factory=list)
+    _chars: list[int] = field(default_factory=list, init=False, repr=False)
+    _link_chars: list[int] = field(default_factory=list, init=False, repr=False)
 
     def blocks_in(self, element: etree._Element) -> list[Block]:
         """The blocks that lie inside element, in order."""

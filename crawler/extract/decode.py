@@ -2,8 +2,9 @@
 
 Old report sites declare gb2312 over GBK bytes, utf-8 over GBK bytes, or gb2312 over UTF-8
 bytes. A declaration is therefore only a hint: valid UTF-8 wins (GBK text is almost never
-valid UTF-8, while UTF-8 text often decodes as GBK mojibake), then the declarations in order,
-then GB18030, then beautifulsoup4's detector for the rest of the world's encodings.
+valid UTF-8, while UTF-8 text often decodes as GBK mojibake), then UTF-8 with a few damaged
+bytes, then the declarations in order, then GB18030, then beautifulsoup4's detector for the
+rest of the world's encodings.
 """
 
 from __future__ import annotations
