@@ -82,12 +82,17 @@ def _strict(body: bytes, encoding: str) -> str | None:
 
 
 def _strict_allowing_cut_tail(body: bytes, encoding: str) -> str | None:
-    """Strict decoding that tolerates a multibyte character cut off by a truncated download."""
-    for cut in range(4):
-        text = _strict(body[: len(body) - cut] if cut else body, encoding)
-        if text is not None:
-            return text
-    return None
+    """Strict decoding that tolerates a multibyte character cut off by a truncated download:
+    a first error in the last three bytes drops them (what comes before the first error
+    decodes), any other error fails at once."""
+    try:
+        return body.decode(encoding)
+    except UnicodeDecodeError as error:
+        if error.start < len(body) - 3:
+            return None
+        return _strict(body[: error.start], encoding)
+    except LookupError:
+        return None
 
 
 def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> tuple[str, str]:
