@@ -85,3 +85,14 @@ def test_gbk_page_is_not_taken_for_damaged_utf8() -> None:
 
     assert analysis.encoding == "gb18030"
     assert analysis.report.body.split("\n\n") == [PARAGRAPH] * 20 + ["完"]
+
+
+def test_gbk_download_cut_inside_a_character() -> None:
+    whole = _page(20, "最后一段文字").replace(b"utf-8", b"gbk").decode().encode("gbk")
+    cut = whole[: whole.rindex("字".encode("gbk")) + 1]  # the first of its two bytes
+
+    analysis = analyse(cut, "http://example.com/e.html")
+
+    assert analysis.encoding == "gb18030"
+    assert "\ufffd" not in analysis.report.body
+    assert analysis.report.body.split("\n\n")[-1] == "最后一段文"
