@@ -109,6 +109,9 @@ CONTAINER_TAGS = frozenset(
 
 # Elements whose span in document order is recorded: the ones that can own or hold blocks.
 SPANNED_TAGS = BLOCK_TAGS | CONTAINER_TAGS
+# Inline containers (span, font): a <br> or block inside one can end a block of its parent's,
+# so not every block emitted while one was open lies inside it.
+INLINE_CONTAINER_TAGS = CONTAINER_TAGS - BLOCK_TAGS
 
 # What the walk does at each tag, looked up once per element: one dict lookup instead of a
 # chain of set tests. Tags absent here (inline markup) only contribute their text.
@@ -186,9 +189,6 @@ class Page:
     span: dict[etree._Element, tuple[int, int, int, int]]
     # <time datetime> values with the index of the block they stand in (or before).
     times: list[tuple[int, str]] = field(default_factory=list)
-    # Inline containers (span, font): a <br> or block inside one can end a block of its
-    # parent's, so not every block emitted while one was open lies inside it.
-    loose: set[etree._Element] = field(default_factory=set)
     # Running totals of the blocks' characters and link characters, made when first asked.
     _chars: list[int] = field(default_factory=list, init=False, repr=False)
     _link_chars: list[int] = field(default_factory=list, init=False, repr=False)
@@ -196,13 +196,13 @@ class Page:
     def blocks_in(self, element: etree._Element) -> list[Block]:
         """The blocks that lie inside element, in order."""
         first, last, start, end = self.span.get(element, _NOWHERE)
-        if element not in self.loose:
+        if element.tag not in INLINE_CONTAINER_TAGS:
             return self.blocks[start:end]
         return [block for block in self.blocks[start:end] if first <= block.position <= last]
 
     def link_density(self, element: etree._Element) -> float:
         """The share of the text inside element that is link text; 1.0 when it has none."""
-        if element in self.loose:
+        if element.tag in INLINE_CONTAINER_TAGS:
             inside = self.blocks_in(element)
             total = sum(len(block.text) for block in inside)
             linked = sum(block.link_chars for block in inside)
@@ -326,7 +326,6 @@ def _walk(root: etree._Element, body: etree._Element) -> Page:
     blocks: list[Block] = []
     span: dict[etree._Element, tuple[int, int, int, int]] = {}
     times: list[tuple[int, str]] = []
-    loose: set[etree._Element] = set()
     # Open elements and their roles; the sentinel at the bottom is body's parent (maybe None),
     # never popped.
     stack = cast("list[etree._Element]", [body.getparent()])
@@ -374,8 +373,6 @@ def _walk(root: etree._Element, body: etree._Element) -> Page:
                         owners.pop()
                         if role == _HEADING:
                             heading -= 1
-                    else:
-                        loose.add(closed)
                     first, start = opened.pop()
                     span[closed] = (first, counter - 1, start, len(blocks))
                 elif role == _LINK and in_link:
@@ -437,4 +434,4 @@ def _walk(root: etree._Element, body: etree._Element) -> Page:
                 link_parts.append(text)
                 link_chars += len(text.strip())
     flush()
-    return Page(root=root, blocks=blocks, span=span, times=times, loose=loose)
+    return Page(root=root, blocks=blocks, span=span, times=times)
