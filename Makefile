@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: setup test lint crawl fixtures-update bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py crawler/extract/_compiled_walk.pyx
 	test -d $(VENV) || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q -U pip
 	$(BIN)/pip install -q -e '.[dev,pg,redis]'

@@ -265,14 +265,23 @@ def parse(text: str) -> etree._Element | None:
 
 def segment(root: etree._Element) -> Page:
     """Split the tree's <body> into blocks, skipping elements that never show article text."""
+    body = visible_body(root)
+    if _compiled_walk is None:
+        return python_walk(root, body)
+    blocks, span, times = _compiled_walk.walk(body)
+    return Page(root=root, blocks=cast("list[Block]", blocks), span=span, times=times)
+
+
+def visible_body(root: etree._Element) -> etree._Element:
+    """The tree's <body> (the root when there is none) without the elements that never show
+    article text; their tails stay in the parent's flow."""
     body = root.find("body")
     if body is None:
         body = root
-    # Elements that never show text go first, in C; their tails stay in the parent's flow.
-    etree.strip_elements(body, *DROPPED_TAGS, with_tail=False)
+    etree.strip_elements(body, *DROPPED_TAGS, with_tail=False)  # in C, one pass
     for hidden in _hidden_elements(body):
         _drop_keep_tail(hidden)
-    return _walk(root, body)
+    return body
 
 
 # Attribute nodes, not elements with a predicate: libxml2 tests a predicate on every element
@@ -316,8 +325,9 @@ def _drop_keep_tail(element: etree._Element) -> None:
     parent.remove(element)
 
 
-def _walk(root: etree._Element, body: etree._Element) -> Page:
-    """Cut the text of body into blocks as block elements open and close.
+def python_walk(root: etree._Element, body: etree._Element) -> Page:
+    """Cut the text of body into blocks as block elements open and close (the reference walk,
+    and the one used where _compiled_walk could not be built).
 
     body.iter() visits the elements in document order far more cheaply than iterwalk's start
     and end events; an element ends when a later one is not its child, which the stack of open
@@ -435,3 +445,16 @@ def _walk(root: etree._Element, body: etree._Element) -> Page:
                 link_chars += len(text.strip())
     flush()
     return Page(root=root, blocks=blocks, span=span, times=times)
+
+
+# The same walk compiled (_compiled_walk.pyx), where the install could build it: it follows
+# libxml2's nodes instead of lxml's proxies and takes a fraction of the time. python_walk is
+# its reference and its fallback; tests/test_blocks.py checks that both cut pages alike.
+try:
+    from . import _compiled_walk
+except ImportError:  # no C compiler at install
+    _compiled_walk = None  # type: ignore[assignment]
+else:
+    _compiled_walk.configure(
+        _ROLES, _SPAN, _BLOCK, _HEADING, _BREAK, _LINK, _TIME, Block, fold
+    )

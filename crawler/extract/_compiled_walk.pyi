@@ -1,0 +1,18 @@
+from collections.abc import Callable, Mapping
+
+from lxml import etree
+
+def configure(
+    roles: Mapping[object, int],
+    span: int,
+    block: int,
+    heading: int,
+    brk: int,
+    link: int,
+    time: int,
+    block_class: type,
+    fold: Callable[[str | None], str],
+) -> None: ...
+def walk(
+    body: etree._Element,
+) -> tuple[list[object], dict[etree._Element, tuple[int, int, int, int]], list[tuple[int, str]]]: ...

@@ -1,0 +1,314 @@
+# cython: language_level=3
+"""The walk of blocks.py compiled: the same cut of a page into blocks, on libxml2's nodes.
+
+Why: the pure-Python walk visits every element through an lxml proxy (a Python object made
+for the visit, its parent looked up, its text and tail copied) and costs as much as the parse
+itself. Here the walk follows libxml2's node pointers, and Python objects are made only for
+what the result holds: the text, the block elements and the spans. blocks.py keeps the Python
+walk as the reference and the fallback where no C compiler built this module; the tests check
+that both give the same page.
+"""
+
+from libc.stdlib cimport free, realloc
+from libc.string cimport memcpy, strcmp, strlen
+
+cimport lxml.includes.etreepublic as cetree
+from lxml.includes.tree cimport (
+    XML_CDATA_SECTION_NODE,
+    XML_ELEMENT_NODE,
+    XML_TEXT_NODE,
+    XML_XINCLUDE_END,
+    XML_XINCLUDE_START,
+    xmlNode,
+)
+
+cetree.import_lxml__etree()
+
+cdef extern from "Python.h":
+    str PyUnicode_DecodeUTF8(const char* s, Py_ssize_t size, const char* errors)
+
+# The roles of blocks.py (_ROLES), given once by configure(): a table of tag names by first
+# byte, so that an element's role is a few strcmp calls and no Python object.
+cdef enum:
+    MAX_ROLES = 256
+cdef char* _names[MAX_ROLES]
+cdef int _roles[MAX_ROLES]
+cdef int _count = 0
+cdef int _first[256]
+cdef int _last[256]
+cdef int SPAN, BLOCK, HEADING, BREAK, LINK, TIME
+cdef object _block_class = None
+cdef object _fold = None
+
+
+def configure(roles, int span, int block, int heading, int brk, int link, int time,
+              block_class, fold):
+    """Take the walk's tag roles, role numbers, Block class and fold() from blocks.py."""
+    global _count, SPAN, BLOCK, HEADING, BREAK, LINK, TIME, _block_class, _fold
+    cdef int index
+    cdef bytes name
+    items = sorted((str(tag).encode("utf-8"), role) for tag, role in roles.items())
+    if len(items) > MAX_ROLES:
+        raise ValueError("too many tag roles")
+    for index in range(_count):
+        free(_names[index])
+    _count = 0
+    for index in range(256):
+        _first[index] = 0
+        _last[index] = 0
+    for name, role in items:
+        _names[_count] = <char*>realloc(NULL, len(name) + 1)
+        if _names[_count] == NULL:
+            raise MemoryError()
+        memcpy(_names[_count], <const char*>name, len(name) + 1)
+        _roles[_count] = role
+        if _last[<unsigned char>name[0]] == 0:
+            _first[<unsigned char>name[0]] = _count
+        _count += 1
+        _last[<unsigned char>name[0]] = _count
+    SPAN, BLOCK, HEADING, BREAK, LINK, TIME = span, block, heading, brk, link, time
+    _block_class = block_class
+    _fold = fold
+
+
+cdef inline int _role_of(xmlNode* node) noexcept:
+    """The role of an element by its tag; 0 for inline markup and namespaced tags."""
+    cdef const char* name = <const char*>node.name
+    cdef int index
+    if node.ns is not NULL or name is NULL:
+        return 0
+    for index in range(_first[<unsigned char>name[0]], _last[<unsigned char>name[0]]):
+        if strcmp(name, _names[index]) == 0:
+            return _roles[index]
+    return 0
+
+
+cdef inline bint _is_text(xmlNode* node) noexcept:
+    return node.type == XML_TEXT_NODE or node.type == XML_CDATA_SECTION_NODE
+
+
+cdef inline xmlNode* _text_or_skip(xmlNode* node) noexcept:
+    """The node if it is text, past XInclude markers; NULL at anything else (lxml's rule)."""
+    while node is not NULL:
+        if _is_text(node):
+            return node
+        if node.type != XML_XINCLUDE_START and node.type != XML_XINCLUDE_END:
+            return NULL
+        node = node.next
+    return NULL
+
+
+cdef inline bint _ascii_space(const char* text) noexcept:
+    """Whether the bytes are all ASCII whitespace that str.isspace() also calls space."""
+    cdef const unsigned char* c = <const unsigned char*>text
+    while c[0]:
+        if c[0] != 32 and not (9 <= c[0] <= 13):
+            return False
+        c += 1
+    return True
+
+
+cdef object _run_text(xmlNode* node, bint* blank):
+    """The text of the run of text nodes starting at node, as lxml's .text and .tail give it
+    (None when there is none); blank tells whether it is ASCII whitespace alone."""
+    cdef xmlNode* first = _text_or_skip(node)
+    cdef xmlNode* other
+    if first is NULL:
+        return None
+    other = _text_or_skip(first.next)
+    if other is NULL:
+        if first.content is NULL or first.content[0] == 0:
+            return ""
+        blank[0] = _ascii_space(<const char*>first.content)
+        if blank[0]:
+            return " "  # only whether it is space matters, and that it is not empty
+        return PyUnicode_DecodeUTF8(<const char*>first.content,
+                                    strlen(<const char*>first.content), NULL)
+    joined = []
+    while first is not NULL:
+        if first.content is not NULL:
+            joined.append(PyUnicode_DecodeUTF8(<const char*>first.content,
+                                               strlen(<const char*>first.content), NULL))
+        first = _text_or_skip(first.next)
+    blank[0] = False
+    return "".join(joined)
+
+
+cdef inline xmlNode* _after_run(xmlNode* node) noexcept:
+    """The first node after the run of text nodes starting at node."""
+    while node is not NULL and (_is_text(node) or node.type == XML_XINCLUDE_START
+                                or node.type == XML_XINCLUDE_END):
+        node = node.next
+    return node
+
+
+cdef inline bint _has_children(xmlNode* node) noexcept:
+    """Whether an element has a child lxml counts in len(): anything but text."""
+    cdef xmlNode* child = node.children
+    while child is not NULL:
+        if not _is_text(child) and child.type != XML_XINCLUDE_START \
+                and child.type != XML_XINCLUDE_END:
+            return True
+        child = child.next
+    return False
+
+
+cdef struct Open:
+    xmlNode* node
+    int role
+    int first   # document index of a spanned element
+    int start   # blocks emitted before it opened
+
+
+cdef class _State:
+    """What the walk carries from element to element: the text of the block being read."""
+    cdef list blocks, parts, link_parts, links, hrefs, owners
+    cdef Py_ssize_t link_chars
+    cdef int in_link, heading
+
+    def __cinit__(self):
+        self.blocks = []
+        self.parts = []
+        self.link_parts = []
+        self.links = []
+        self.hrefs = []
+        self.owners = []
+        self.link_chars = 0
+        self.in_link = 0
+        self.heading = 0
+
+    cdef void flush(self) except *:
+        cdef str text = _fold("".join(self.parts))
+        if text and self.owners:
+            owner, position = self.owners[-1]
+            self.blocks.append(_block_class(
+                len(self.blocks), owner, position, text, self.link_chars, self.heading > 0,
+                self.links, self.hrefs,
+            ))
+            self.links = []
+            self.hrefs = []
+        self.parts = []
+        self.link_chars = 0
+
+    cdef void add(self, object text, bint blank) except *:
+        """Text at the walk's position: an element's text or a tail."""
+        if text is None or not text:
+            return
+        if not self.parts and (blank or text.isspace()):
+            return
+        self.parts.append(text)
+        if self.in_link:
+            self.link_parts.append(text)
+            self.link_chars += len(text.strip())
+
+
+cdef str _attribute(xmlNode* node, const char* name):
+    value = cetree.attributeValueFromNsName(node, NULL, <const unsigned char*>name)
+    return value if value else ""
+
+
+def walk(cetree._Element body):
+    """(blocks, span, times) of body, as blocks.python_walk gives them."""
+    if _block_class is None:
+        raise RuntimeError("configure() was not called")
+    cdef cetree._Document doc = body._doc
+    cdef _State state = _State()
+    cdef dict span = {}
+    cdef list times = []
+    cdef Open* stack = NULL
+    cdef Py_ssize_t depth = 0, capacity = 0
+    cdef xmlNode* node
+    cdef xmlNode* top
+    cdef int role, counter = 0
+    cdef bint blank
+    cdef Open closed
+    cdef Open* grown
+    try:
+        node = body._c_node
+        while True:
+            if node is NULL:
+                # The end of top's children: top ends here.
+                depth -= 1
+                closed = stack[depth]
+                role = closed.role
+                if role and role <= HEADING:
+                    if role != SPAN:
+                        if state.parts:
+                            state.flush()
+                        state.owners.pop()
+                        if role == HEADING:
+                            state.heading -= 1
+                    span[cetree.elementFactory(doc, closed.node)] = (
+                        closed.first, counter - 1, closed.start, len(state.blocks)
+                    )
+                elif role == LINK and state.in_link:
+                    state.in_link -= 1
+                    link_text = _fold("".join(state.link_parts))
+                    if link_text:
+                        state.links.append(link_text)
+                        state.hrefs.append(_attribute(closed.node, "href"))
+                if depth == 0:
+                    break  # body's own tail can make no block: nothing owns it
+                node = closed.node.next
+                continue
+            if _is_text(node):
+                # A tail (or the first text of top, which starts with its children).
+                blank = False
+                state.add(_run_text(node, &blank), blank)
+                node = _after_run(node)
+                continue
+            if node.type != XML_ELEMENT_NODE:
+                node = node.next
+                continue
+            role = _role_of(node)
+            if role == LINK and depth and not state.in_link and not _has_children(node):
+                # A link with nothing inside opens and closes here.
+                blank = False
+                text = _run_text(node.children, &blank)
+                if text and (state.parts or not (blank or text.isspace())):
+                    state.parts.append(text)
+                    state.link_chars += len(text.strip())
+                    link_text = _fold(text)
+                    if link_text:
+                        state.links.append(link_text)
+                        state.hrefs.append(_attribute(node, "href"))
+                node = node.next
+                continue
+            if depth == capacity:
+                capacity = capacity * 2 + 64
+                grown = <Open*>realloc(stack, capacity * sizeof(Open))
+                if grown is NULL:
+                    raise MemoryError()
+                stack = grown
+            stack[depth].node = node
+            stack[depth].role = role
+            stack[depth].first = 0
+            stack[depth].start = 0
+            if role:
+                if role <= HEADING:
+                    if role != SPAN:
+                        if state.parts:
+                            state.flush()
+                        state.owners.append((cetree.elementFactory(doc, node), counter))
+                        if role == HEADING:
+                            state.heading += 1
+                    stack[depth].first = counter
+                    stack[depth].start = len(state.blocks)
+                    counter += 1
+                elif role == BREAK:
+                    if state.parts:
+                        state.flush()
+                elif role == LINK:
+                    state.in_link += 1
+                    state.link_parts = []
+                elif role == TIME:
+                    stamp = cetree.attributeValueFromNsName(
+                        node, NULL, <const unsigned char*>"datetime")
+                    if stamp:
+                        times.append((len(state.blocks), stamp))
+            depth += 1
+            node = node.children
+        state.flush()
+    finally:
+        free(stack)
+    return state.blocks, span, times
