@@ -17,6 +17,7 @@ from lxml import etree
 from crawler.extract import blocks as blocks_module
 from crawler.extract.blocks import Block, Page, parse, python_walk, segment, visible_body
 from crawler.extract.decode import decode_html
+from crawler.extract.text import PROSE_PUNCTUATION, punctuation_count
 
 FIXTURES = Path(__file__).parent / "fixtures"
 compiled = blocks_module._compiled_walk
@@ -142,3 +143,14 @@ def test_segment_uses_the_compiled_walk(monkeypatch: pytest.MonkeyPatch) -> None
     root = parse("<p>一段</p>")
     assert root is not None
     assert [b.text for b in segment(root).blocks] == ["一段"]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_punctuation_count(seed: int) -> None:
+    """The compiled count agrees with text.punctuation_count's regex, marks and others mixed."""
+    assert compiled is not None
+    rng = random.Random(seed)
+    alphabet = "".join(sorted(PROSE_PUNCTUATION)) + "abc 中文字\u3000\u00a0·—\U0001f600"
+    for _ in range(200):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+        assert compiled.punctuation_count(text) == punctuation_count(text)

@@ -1,4 +1,4 @@
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from lxml import etree
 
@@ -12,7 +12,9 @@ def configure(
     time: int,
     block_class: type,
     fold: Callable[[str | None], str],
+    punctuation: Iterable[str],
 ) -> None: ...
+def punctuation_count(text: str) -> int: ...
 def walk(
     body: etree._Element,
 ) -> tuple[list[object], dict[etree._Element, tuple[int, int, int, int]], list[tuple[int, str]]]: ...

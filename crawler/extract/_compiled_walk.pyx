@@ -39,14 +39,25 @@ cdef int _last[256]
 cdef int SPAN, BLOCK, HEADING, BREAK, LINK, TIME
 cdef object _block_class = None
 cdef object _fold = None
+# text.PROSE_PUNCTUATION as a bitmap over the Basic Multilingual Plane, given by configure().
+cdef unsigned char _punctuation[8192]
 
 
 def configure(roles, int span, int block, int heading, int brk, int link, int time,
-              block_class, fold):
-    """Take the walk's tag roles, role numbers, Block class and fold() from blocks.py."""
+              block_class, fold, punctuation):
+    """Take the walk's tag roles, role numbers, Block class and fold() from blocks.py, and the
+    marks punctuation_count() counts from text.py."""
     global _count, SPAN, BLOCK, HEADING, BREAK, LINK, TIME, _block_class, _fold
     cdef int index
     cdef bytes name
+    cdef unsigned int mark
+    for index in range(8192):
+        _punctuation[index] = 0
+    for item in punctuation:
+        mark = ord(item)
+        if mark > 0xFFFF:
+            raise ValueError("punctuation outside the Basic Multilingual Plane")
+        _punctuation[mark >> 3] |= 1 << (mark & 7)
     items = sorted((str(tag).encode("utf-8"), role) for tag, role in roles.items())
     if len(items) > MAX_ROLES:
         raise ValueError("too many tag roles")
@@ -69,6 +80,18 @@ def configure(roles, int span, int block, int heading, int brk, int link, int ti
     SPAN, BLOCK, HEADING, BREAK, LINK, TIME = span, block, heading, brk, link, time
     _block_class = block_class
     _fold = fold
+
+
+def punctuation_count(str text):
+    """How many of the configured punctuation marks text holds (text.punctuation_count)."""
+    cdef Py_UCS4 c
+    cdef unsigned int code
+    cdef Py_ssize_t count = 0
+    for c in text:
+        code = c
+        if code <= 0xFFFF and _punctuation[code >> 3] & (1 << (code & 7)):
+            count += 1
+    return count
 
 
 cdef inline int _role_of(xmlNode* node) noexcept:
