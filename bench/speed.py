@@ -12,7 +12,9 @@ times; a page's time is the best of its runs (the least disturbed by the rest of
 and the figure is the mean over pages of those best times, in milliseconds.
 
 "ours" is what the spider runs on a fetched page: `analyse`, which decodes, parses once, finds
-the page kind, the continuation links and the record. "lxml parse" is the floor: libxml2
+the page kind, the continuation links and the record; with the compiled walk where the install
+built it (the first line of the output says which), the pure-Python one under
+REPORT_ARCHIVER_PURE_PYTHON=1. "lxml parse" is the floor: libxml2
 parsing the whole page, as UTF-8 bytes with the encoding given, the decoding done beforehand
 and not timed. (Plain `lxml.html.fromstring(body)` is no floor: on a page whose meta charset
 lies it stops after a few elements, and so it times less than the whole page.) The peers are
@@ -42,6 +44,7 @@ from _common import (
 )
 from lxml import etree
 
+from crawler.extract.blocks import _compiled_walk
 from crawler.extract.decode import decode_html
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
@@ -106,9 +109,11 @@ def main() -> None:
     if args.realpages:
         sets["real pages"] = real_pages(check_folder(args.realpages))
     results = {label: time_set(pages, args.repeat) for label, pages in sets.items() if pages}
+    walk = "pure Python" if _compiled_walk is None else "compiled"
     if args.json:
-        print(json.dumps(results, indent=2))
+        print(json.dumps({"walk": walk, **results}, indent=2))
         return
+    print(f"ours: the {walk} walk (REPORT_ARCHIVER_PURE_PYTHON=1 picks the pure-Python one)")
     for label, means in results.items():
         report(label, sets[label], means)
 

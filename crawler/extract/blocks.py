@@ -7,6 +7,7 @@ content scoring, boilerplate removal and field reading share one cheap pass over
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from itertools import accumulate, chain
@@ -451,7 +452,10 @@ def python_walk(root: etree._Element, body: etree._Element) -> Page:
 # libxml2's nodes instead of lxml's proxies and takes a fraction of the time. python_walk is
 # its reference and its fallback; tests/test_blocks.py checks that both cut pages alike.
 # It also counts punctuation in a plain loop, several times faster than the regex.
+# REPORT_ARCHIVER_PURE_PYTHON=1 leaves it unused (to compare the two, or to rule it out).
 try:
+    if os.environ.get("REPORT_ARCHIVER_PURE_PYTHON"):
+        raise ImportError("REPORT_ARCHIVER_PURE_PYTHON is set")
     from . import _compiled_walk
 except ImportError:  # no C compiler at install
     _compiled_walk = None  # type: ignore[assignment]
