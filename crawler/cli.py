@@ -73,6 +73,17 @@ def extract_command(files: tuple[Path, ...], url: str | None) -> None:
     sys.stdout.write("\n")
 
 
+# crawl and worker both take Scrapy settings from the command line.
+_scrapy_settings_option = click.option(
+    "-s",
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy setting (repeatable).",
+)
+
+
 @main.command("crawl")
 @click.argument("urls", nargs=-1)
 @click.option("--site", help="Site profile: a name from `report-archiver sites` or a TOML file.")
@@ -118,14 +129,7 @@ def extract_command(files: tuple[Path, ...], url: str | None) -> None:
     show_default=True,
     help="With --frontier: stop once the frontier has been empty this many seconds.",
 )
-@click.option(
-    "-s",
-    "--set",
-    "settings",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Override a Scrapy setting (repeatable).",
-)
+@_scrapy_settings_option
 def crawl_command(
     urls: tuple[str, ...],
     site: str | None,
@@ -227,14 +231,7 @@ def crawl_command(
     help="Where to write this worker's WARC files [default: warc/ beside the SQLite file, "
     "else data/warc].",
 )
-@click.option(
-    "-s",
-    "--set",
-    "settings",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Override a Scrapy setting (repeatable).",
-)
+@_scrapy_settings_option
 def worker_command(
     frontier: str | None,
     db: str | None,
