@@ -129,13 +129,17 @@ class RedirectGuardMiddleware:
         location = response.headers.get("Location")
         if not (300 <= response.status < 400) or not location:
             return response
-        target = urljoin(request.url, location.decode("latin-1")).split("#", 1)[0]
+        try:
+            target = urljoin(request.url, location.decode("latin-1")).split("#", 1)[0]
+            parts = urlsplit(target)
+            host = parts.hostname or ""
+        except ValueError:
+            raise IgnoreRequest(f"redirect to a malformed URL: {location!r}") from None
         chain = [*request.meta.get("redirect_urls", []), request.url]
         if target in chain:
             steps = " -> ".join([*chain[chain.index(target) :], target])
             raise IgnoreRequest(f"redirect loop: {steps}")
-        parts = urlsplit(target)
-        if parts.scheme in ("http", "https") and not self._on_site(parts.hostname or ""):
+        if parts.scheme in ("http", "https") and not self._on_site(host):
             raise IgnoreRequest(f"redirect off the site, to {target}")
         return response
 

@@ -19,6 +19,7 @@ from scrapy.utils.test import get_crawler
 
 from crawler.archive import open_archive
 from crawler.profiles import ProfileError, load_profile
+from crawler.resilience import RedirectGuardMiddleware
 from crawler.scope import ScopeGuard, ScopeMiddleware, internal_start
 from crawler.spiders.reports import ReportsSpider
 
@@ -46,6 +47,7 @@ LINKS = {
     "mailto:editor@reports.example.cn": False,
     "ftp://reports.example.cn/a.doc": False,
     "https://other.example.com/": False,
+    "http://[not-an-address]/a.html": False,  # no URL: urljoin raises on it
 }
 
 
@@ -191,3 +193,23 @@ def test_export_writes_only_the_file_it_was_given(tmp_path: Path) -> None:
     failed = run_cli("export", "--db", str(db), "-o", str(blocked))
     assert failed.returncode == 2
     assert sorted(p.name for p in target.parent.iterdir()) == ["blocked.jsonl", "reports.jsonl"]
+
+
+@pytest.mark.parametrize(
+    ("location", "reason"),
+    [
+        ("/gongzuobaogao/", "redirect loop"),
+        ("https://other.example.com/landing", "redirect off the site"),
+        ("http://[not-an-address]/", "redirect to a malformed URL"),
+    ],
+)
+def test_the_redirect_guard_names_what_it_refuses(location: str, reason: str) -> None:
+    crawler = get_crawler(ReportsSpider)
+    crawler.spider = ReportsSpider.from_crawler(crawler, start_url=START)
+    guard = RedirectGuardMiddleware.from_crawler(crawler)
+    request = Request(START + "old.html", meta={"redirect_urls": [START]})
+    response = HtmlResponse(request.url, status=302, headers={"Location": location}, request=request)
+    with pytest.raises(IgnoreRequest, match=reason):
+        guard.process_response(request, response)
+    fine = HtmlResponse(request.url, status=302, headers={"Location": "/gongzuobaogao/2.html"})
+    assert guard.process_response(request, fine) is fine

@@ -52,3 +52,12 @@ def test_page_numbers_of_an_article() -> None:
         "http://example.cn/a/123_2.html",
         "http://example.cn/a/123_3.html",
     ]
+
+
+def test_hrefs_that_are_no_urls_are_skipped() -> None:
+    # urljoin raises ValueError on a bracketed host that is no IP address; the page's other
+    # links still count.
+    hrefs = ["http://[CDATA[x]]>/a/123_3.html", "123_2.html"]
+    assert same_article_pages("http://example.cn/a/123.html", hrefs) == [
+        "http://example.cn/a/123_2.html"
+    ]

@@ -45,8 +45,11 @@ def _to_iso(match: re.Match[str], zone: tzinfo) -> str | None:
     elif offset:
         sign = -1 if offset[0] == "-" else 1
         digits = offset[1:].replace(":", "")
-        delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-        aware = moment.replace(tzinfo=timezone(sign * delta))
+        hours, minutes = int(digits[:2]), int(digits[2:])
+        # An offset no zone has ("+99:13") is digits glued to the time, not a zone.
+        valid = hours < 24 and minutes < 60
+        delta = timedelta(hours=hours, minutes=minutes)
+        aware = moment.replace(tzinfo=timezone(sign * delta) if valid else zone)
     else:
         aware = moment.replace(tzinfo=zone)
     return aware.isoformat()

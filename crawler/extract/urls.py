@@ -99,8 +99,11 @@ def same_article_pages(url: str, hrefs: list[str], total: int = 0) -> list[str]:
     for href in hrefs:
         if not href or href.startswith(("#", "javascript:", "mailto:")):
             continue
-        absolute = urljoin(url, href.strip()).split("#", 1)[0]
-        other_key, other_number = page_key(absolute)
+        try:
+            absolute = urljoin(url, href.strip()).split("#", 1)[0]
+            other_key, other_number = page_key(absolute)
+        except ValueError:  # no URL at all ("http://[x", a port of 99999): no page of ours
+            continue
         if other_key.rstrip("/") == key.rstrip("/") and other_number != number and absolute != url:
             if other_number == 1:
                 absolute = key

@@ -278,9 +278,12 @@ class ReportsSpider(scrapy.Spider):
         href = href.strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
             return None
-        url = urljoin(base, href).split("#", 1)[0]
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        try:
+            url = urljoin(base, href).split("#", 1)[0]
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                return None
+        except ValueError:  # not a URL ("http://[x", an IPv6 host that is none)
             return None
         if parts.path.lower().endswith(_IGNORED_SUFFIXES):
             return None
