@@ -2,6 +2,8 @@ from collections.abc import Callable, Iterable, Mapping
 
 from lxml import etree
 
+from .blocks import Block
+
 def configure(
     roles: Mapping[object, int],
     span: int,
@@ -17,4 +19,4 @@ def configure(
 def punctuation_count(text: str) -> int: ...
 def walk(
     body: etree._Element,
-) -> tuple[list[object], dict[etree._Element, tuple[int, int, int, int]], list[tuple[int, str]]]: ...
+) -> tuple[list[Block], dict[etree._Element, tuple[int, int, int, int]], list[tuple[int, str]]]: ...

@@ -110,13 +110,16 @@ cdef inline bint _is_text(xmlNode* node) noexcept:
     return node.type == XML_TEXT_NODE or node.type == XML_CDATA_SECTION_NODE
 
 
+cdef inline bint _in_run(xmlNode* node) noexcept:
+    """Whether node belongs to a run of text: text, or an XInclude marker lxml reads past."""
+    return _is_text(node) or node.type == XML_XINCLUDE_START or node.type == XML_XINCLUDE_END
+
+
 cdef inline xmlNode* _text_or_skip(xmlNode* node) noexcept:
     """The node if it is text, past XInclude markers; NULL at anything else (lxml's rule)."""
-    while node is not NULL:
+    while node is not NULL and _in_run(node):
         if _is_text(node):
             return node
-        if node.type != XML_XINCLUDE_START and node.type != XML_XINCLUDE_END:
-            return NULL
         node = node.next
     return NULL
 
@@ -131,9 +134,10 @@ cdef inline bint _ascii_space(const char* text) noexcept:
     return True
 
 
-cdef object _run_text(xmlNode* node, bint* blank):
+cdef object _run_text(xmlNode* node):
     """The text of the run of text nodes starting at node, as lxml's .text and .tail give it
-    (None when there is none); blank tells whether it is ASCII whitespace alone."""
+    (None when there is none). ASCII whitespace alone comes as " ": the walk only asks whether
+    such text is space, and fold() makes any run of space one."""
     cdef xmlNode* first = _text_or_skip(node)
     cdef xmlNode* other
     if first is NULL:
@@ -142,9 +146,8 @@ cdef object _run_text(xmlNode* node, bint* blank):
     if other is NULL:
         if first.content is NULL or first.content[0] == 0:
             return ""
-        blank[0] = _ascii_space(<const char*>first.content)
-        if blank[0]:
-            return " "  # only whether it is space matters, and that it is not empty
+        if _ascii_space(<const char*>first.content):
+            return " "
         return PyUnicode_DecodeUTF8(<const char*>first.content,
                                     strlen(<const char*>first.content), NULL)
     joined = []
@@ -153,14 +156,12 @@ cdef object _run_text(xmlNode* node, bint* blank):
             joined.append(PyUnicode_DecodeUTF8(<const char*>first.content,
                                                strlen(<const char*>first.content), NULL))
         first = _text_or_skip(first.next)
-    blank[0] = False
     return "".join(joined)
 
 
 cdef inline xmlNode* _after_run(xmlNode* node) noexcept:
     """The first node after the run of text nodes starting at node."""
-    while node is not NULL and (_is_text(node) or node.type == XML_XINCLUDE_START
-                                or node.type == XML_XINCLUDE_END):
+    while node is not NULL and _in_run(node):
         node = node.next
     return node
 
@@ -169,8 +170,7 @@ cdef inline bint _has_children(xmlNode* node) noexcept:
     """Whether an element has a child lxml counts in len(): anything but text."""
     cdef xmlNode* child = node.children
     while child is not NULL:
-        if not _is_text(child) and child.type != XML_XINCLUDE_START \
-                and child.type != XML_XINCLUDE_END:
+        if not _in_run(child):
             return True
         child = child.next
     return False
@@ -213,11 +213,11 @@ cdef class _State:
         self.parts = []
         self.link_chars = 0
 
-    cdef void add(self, object text, bint blank) except *:
+    cdef void add(self, object text) except *:
         """Text at the walk's position: an element's text or a tail."""
-        if text is None or not text:
+        if not text:
             return
-        if not self.parts and (blank or text.isspace()):
+        if not self.parts and text.isspace():
             return
         self.parts.append(text)
         if self.in_link:
@@ -226,6 +226,7 @@ cdef class _State:
 
 
 cdef str _attribute(xmlNode* node, const char* name):
+    """The attribute's value as element.get(name) or "" gives it."""
     value = cetree.attributeValueFromNsName(node, NULL, <const unsigned char*>name)
     return value if value else ""
 
@@ -241,16 +242,14 @@ def walk(cetree._Element body):
     cdef Open* stack = NULL
     cdef Py_ssize_t depth = 0, capacity = 0
     cdef xmlNode* node
-    cdef xmlNode* top
     cdef int role, counter = 0
-    cdef bint blank
     cdef Open closed
     cdef Open* grown
     try:
         node = body._c_node
         while True:
             if node is NULL:
-                # The end of top's children: top ends here.
+                # The end of the innermost open element's children: it ends here.
                 depth -= 1
                 closed = stack[depth]
                 role = closed.role
@@ -276,8 +275,7 @@ def walk(cetree._Element body):
                 continue
             if _is_text(node):
                 # A tail (or the first text of top, which starts with its children).
-                blank = False
-                state.add(_run_text(node, &blank), blank)
+                state.add(_run_text(node))
                 node = _after_run(node)
                 continue
             if node.type != XML_ELEMENT_NODE:
@@ -286,9 +284,8 @@ def walk(cetree._Element body):
             role = _role_of(node)
             if role == LINK and depth and not state.in_link and not _has_children(node):
                 # A link with nothing inside opens and closes here.
-                blank = False
-                text = _run_text(node.children, &blank)
-                if text and (state.parts or not (blank or text.isspace())):
+                text = _run_text(node.children)
+                if text and (state.parts or not text.isspace()):
                     state.parts.append(text)
                     state.link_chars += len(text.strip())
                     link_text = _fold(text)
@@ -325,8 +322,7 @@ def walk(cetree._Element body):
                     state.in_link += 1
                     state.link_parts = []
                 elif role == TIME:
-                    stamp = cetree.attributeValueFromNsName(
-                        node, NULL, <const unsigned char*>"datetime")
+                    stamp = _attribute(node, "datetime")
                     if stamp:
                         times.append((len(state.blocks), stamp))
             depth += 1

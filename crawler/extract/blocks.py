@@ -270,7 +270,7 @@ def segment(root: etree._Element) -> Page:
     if _compiled_walk is None:
         return python_walk(root, body)
     blocks, span, times = _compiled_walk.walk(body)
-    return Page(root=root, blocks=cast("list[Block]", blocks), span=span, times=times)
+    return Page(root=root, blocks=blocks, span=span, times=times)
 
 
 def visible_body(root: etree._Element) -> etree._Element:
@@ -450,14 +450,14 @@ def python_walk(root: etree._Element, body: etree._Element) -> Page:
 
 # The same walk compiled (_compiled_walk.pyx), where the install could build it: it follows
 # libxml2's nodes instead of lxml's proxies and takes a fraction of the time. python_walk is
-# its reference and its fallback; tests/test_blocks.py checks that both cut pages alike.
+# its reference and its fallback; tests/test_compiled_walk.py checks that both cut pages alike.
 # It also counts punctuation in a plain loop, several times faster than the regex.
 # REPORT_ARCHIVER_PURE_PYTHON=1 leaves it unused (to compare the two, or to rule it out).
 try:
     if os.environ.get("REPORT_ARCHIVER_PURE_PYTHON"):
         raise ImportError("REPORT_ARCHIVER_PURE_PYTHON is set")
     from . import _compiled_walk
-except ImportError:  # no C compiler at install
+except ImportError:  # not built (no C compiler at install), or set aside
     _compiled_walk = None  # type: ignore[assignment]
     _count_punctuation = punctuation_count
 else:
