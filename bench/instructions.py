@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import check_folder, die, fixture_pages, real_pages
 
-from crawler.extract.blocks import _compiled_walk
+from crawler.extract.compiled import KIND
 from crawler.extract.decode import decode_html
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
@@ -92,8 +92,7 @@ def main() -> None:
     sets = {"fixtures": fixture_pages(FIXTURES)}
     if args.realpages:
         sets["real pages"] = real_pages(check_folder(args.realpages))
-    walk = "pure Python" if _compiled_walk is None else "compiled"
-    print(f"ours: the {walk} walk (REPORT_ARCHIVER_PURE_PYTHON=1 picks the pure-Python one)")
+    print(f"ours: {KIND} (REPORT_ARCHIVER_PURE_PYTHON=1 picks pure Python)")
     print(f"{'page set':12} {'pages':>5} {'lxml parse':>14} {'ours':>14} {'ours / parse':>13}")
     with tempfile.TemporaryDirectory() as scratch:
         for name, pages in sets.items():

@@ -44,7 +44,7 @@ from _common import (
 )
 from lxml import etree
 
-from crawler.extract.blocks import _compiled_walk
+from crawler.extract.compiled import KIND
 from crawler.extract.decode import decode_html
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
@@ -109,11 +109,10 @@ def main() -> None:
     if args.realpages:
         sets["real pages"] = real_pages(check_folder(args.realpages))
     results = {label: time_set(pages, args.repeat) for label, pages in sets.items() if pages}
-    walk = "pure Python" if _compiled_walk is None else "compiled"
     if args.json:
-        print(json.dumps({"walk": walk, **results}, indent=2))
+        print(json.dumps({"walk": KIND, **results}, indent=2))
         return
-    print(f"ours: the {walk} walk (REPORT_ARCHIVER_PURE_PYTHON=1 picks the pure-Python one)")
+    print(f"ours: {KIND} (REPORT_ARCHIVER_PURE_PYTHON=1 picks pure Python)")
     for label, means in results.items():
         report(label, sets[label], means)
 

@@ -16,11 +16,11 @@ from lxml import etree
 
 from crawler.extract import blocks as blocks_module
 from crawler.extract.blocks import Block, Page, parse, python_walk, segment, visible_body
+from crawler.extract.compiled import native as compiled
 from crawler.extract.decode import decode_html
-from crawler.extract.text import PROSE_PUNCTUATION, punctuation_count
+from crawler.extract.text import PROSE_PUNCTUATION, python_fold, python_punctuation_count
 
 FIXTURES = Path(__file__).parent / "fixtures"
-compiled = blocks_module._compiled_walk
 pytestmark = pytest.mark.skipif(
     compiled is None, reason="crawler/extract/_compiled_walk was not built (no C compiler?)"
 )
@@ -153,4 +153,30 @@ def test_punctuation_count(seed: int) -> None:
     alphabet = "".join(sorted(PROSE_PUNCTUATION)) + "abc 中文字\u3000\u00a0·—\U0001f600"
     for _ in range(200):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
-        assert compiled.punctuation_count(text) == punctuation_count(text)
+        assert compiled.punctuation_count(text) == python_punctuation_count(text)
+
+
+# Every character fold() may treat as space: Unicode whitespace (ASCII, NEL, no-break, the
+# U+2000 block, line and paragraph separators, ideographic) and the zero-width ones.
+SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2005\u200a\u2028\u2029\u202f\u205f\u3000\u200b\ufeff"
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_fold(seed: int) -> None:
+    """The compiled fold agrees with text.python_fold: runs of any space, ends, no space."""
+    assert compiled is not None
+    rng = random.Random(seed)
+    alphabet = SPACES + "ab 中文\u00b7\u200c\U0001f600"
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        assert compiled.fold(text) == python_fold(text), repr(text)
+    assert compiled.fold(None) == python_fold(None) == ""
+
+
+def test_fold_knows_every_space() -> None:
+    """Each code point folds as in python_fold, alone and between letters: the compiled fold's
+    shortcut (no whitespace above U+3000) holds for the whole of Unicode."""
+    assert compiled is not None
+    for code in range(0x110000):
+        char = chr(code)
+        assert compiled.fold(f"a{char}b") == python_fold(f"a{char}b"), hex(code)

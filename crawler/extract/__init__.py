@@ -183,13 +183,13 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
     first_body = body_list[0].index if body_list else len(page.blocks)
     last_body = body_list[-1].index if body_list else first_body
     start = title_block.index if title_block is not None else max(first_body - 8, 0)
-    # Labelled lines live between the title and a little after the body's end.
-    # (The body's blocks passed the navigation test already.)
+    # Labelled lines live between the title and a little after the body's end, navigation
+    # aside. (The body's blocks passed the navigation test already.)
     kept = {b.index for b in body_list}
-    region = [
-        b for b in page.blocks[start : last_body + 16] if b.index in kept or not is_navigation(b)
-    ]
-    labelled = read_labelled(region)
+    labelled = read_labelled(
+        page.blocks[start : last_body + 16],
+        lambda block: block.index not in kept and is_navigation(block),
+    )
     # The lines between the title and the body: where an unlabelled date may stand.
     header = page.blocks[start : max(first_body, start + 1)]
     # <time datetime> stamps between the title and the body's start.

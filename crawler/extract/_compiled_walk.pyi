@@ -1,4 +1,4 @@
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from lxml import etree
 
@@ -13,9 +13,9 @@ def configure(
     link: int,
     time: int,
     block_class: type,
-    fold: Callable[[str | None], str],
-    punctuation: Iterable[str],
 ) -> None: ...
+def set_punctuation(marks: Iterable[str]) -> None: ...
+def fold(text: str | None) -> str: ...
 def punctuation_count(text: str) -> int: ...
 def walk(
     body: etree._Element,

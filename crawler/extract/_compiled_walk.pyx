@@ -9,7 +9,8 @@ walk as the reference and the fallback where no C compiler built this module; th
 that both give the same page.
 """
 
-from libc.stdlib cimport free, realloc
+from cpython.unicode cimport Py_UNICODE_ISSPACE
+from libc.stdlib cimport free, malloc, realloc
 from libc.string cimport memcpy, strcmp, strlen
 
 cimport lxml.includes.etreepublic as cetree
@@ -26,6 +27,8 @@ cetree.import_lxml__etree()
 
 cdef extern from "Python.h":
     str PyUnicode_DecodeUTF8(const char* s, Py_ssize_t size, const char* errors)
+    str PyUnicode_FromKindAndData(int kind, const void* buffer, Py_ssize_t size)
+    int PyUnicode_4BYTE_KIND
 
 # The roles of blocks.py (_ROLES), given once by configure(): a table of tag names by first
 # byte, so that an element's role is a few strcmp calls and no Python object.
@@ -38,26 +41,28 @@ cdef int _first[256]
 cdef int _last[256]
 cdef int SPAN, BLOCK, HEADING, BREAK, LINK, TIME
 cdef object _block_class = None
-cdef object _fold = None
-# text.PROSE_PUNCTUATION as a bitmap over the Basic Multilingual Plane, given by configure().
+# text.PROSE_PUNCTUATION as a bitmap over the Basic Multilingual Plane, given by set_punctuation().
 cdef unsigned char _punctuation[8192]
 
 
-def configure(roles, int span, int block, int heading, int brk, int link, int time,
-              block_class, fold, punctuation):
-    """Take the walk's tag roles, role numbers, Block class and fold() from blocks.py, and the
-    marks punctuation_count() counts from text.py."""
-    global _count, SPAN, BLOCK, HEADING, BREAK, LINK, TIME, _block_class, _fold
-    cdef int index
-    cdef bytes name
+def set_punctuation(marks):
+    """Take the marks punctuation_count() counts (text.PROSE_PUNCTUATION)."""
     cdef unsigned int mark
+    cdef int index
     for index in range(8192):
         _punctuation[index] = 0
-    for item in punctuation:
+    for item in marks:
         mark = ord(item)
         if mark > 0xFFFF:
             raise ValueError("punctuation outside the Basic Multilingual Plane")
         _punctuation[mark >> 3] |= 1 << (mark & 7)
+
+
+def configure(roles, int span, int block, int heading, int brk, int link, int time, block_class):
+    """Take the walk's tag roles, role numbers and Block class from blocks.py."""
+    global _count, SPAN, BLOCK, HEADING, BREAK, LINK, TIME, _block_class
+    cdef int index
+    cdef bytes name
     items = sorted((str(tag).encode("utf-8"), role) for tag, role in roles.items())
     if len(items) > MAX_ROLES:
         raise ValueError("too many tag roles")
@@ -79,7 +84,55 @@ def configure(roles, int span, int block, int heading, int brk, int link, int ti
         _last[<unsigned char>name[0]] = _count
     SPAN, BLOCK, HEADING, BREAK, LINK, TIME = span, block, heading, brk, link, time
     _block_class = block_class
-    _fold = fold
+
+
+cdef inline bint _folds(Py_UCS4 c) noexcept:
+    """Whether fold() turns the character into a space: Unicode whitespace (as str.split()
+    knows it), or a zero-width space or no-break space (U+200B, U+FEFF). No whitespace lies
+    above U+3000 (the ideographic space), so most Chinese characters need no lookup."""
+    if c > 0x3000:
+        return c == 0xFEFF
+    return Py_UNICODE_ISSPACE(c) or c == 0x200B
+
+
+cpdef str fold(object text):
+    """text.python_fold in one pass over the characters, without the list of words."""
+    if not text:
+        return ""
+    cdef str value = text
+    cdef Py_ssize_t length = len(value), size = 0, index = 0
+    cdef Py_UCS4 c
+    cdef bint space = False, changed = False
+    for c in value:
+        if _folds(c):
+            if c != 32 or space or size == 0 or index == length - 1:
+                changed = True
+            space = size > 0
+        else:
+            space = False
+            size += 1
+        index += 1
+    if not changed:
+        return value if type(value) is str else str(value)
+    cdef Py_UCS4* out = <Py_UCS4*>malloc(length * sizeof(Py_UCS4))
+    if out is NULL:
+        raise MemoryError()
+    size = 0
+    space = False
+    try:
+        for c in value:
+            if _folds(c):
+                space = size > 0
+            else:
+                if space:
+                    out[size] = 32
+                    size += 1
+                    space = False
+                out[size] = c
+                size += 1
+        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, size)
+    finally:
+        free(out)
 
 
 def punctuation_count(str text):
@@ -201,7 +254,7 @@ cdef class _State:
         self.heading = 0
 
     cdef void flush(self) except *:
-        cdef str text = _fold("".join(self.parts))
+        cdef str text = fold("".join(self.parts))
         if text and self.owners:
             owner, position = self.owners[-1]
             self.blocks.append(_block_class(
@@ -265,7 +318,7 @@ def walk(cetree._Element body):
                     )
                 elif role == LINK and state.in_link:
                     state.in_link -= 1
-                    link_text = _fold("".join(state.link_parts))
+                    link_text = fold("".join(state.link_parts))
                     if link_text:
                         state.links.append(link_text)
                         state.hrefs.append(_attribute(closed.node, "href"))
@@ -288,7 +341,7 @@ def walk(cetree._Element body):
                 if text and (state.parts or not text.isspace()):
                     state.parts.append(text)
                     state.link_chars += len(text.strip())
-                    link_text = _fold(text)
+                    link_text = fold(text)
                     if link_text:
                         state.links.append(link_text)
                         state.hrefs.append(_attribute(node, "href"))

@@ -7,7 +7,6 @@ content scoring, boilerplate removal and field reading share one cheap pass over
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from itertools import accumulate, chain
@@ -15,7 +14,8 @@ from typing import cast
 
 from lxml import etree
 
-from .text import PROSE_PUNCTUATION, fold, punctuation_count
+from .compiled import native
+from .text import fold, punctuation_count
 
 # Elements that never hold article text (trafilatura-style tag lists as module-level data).
 DROPPED_TAGS = (
@@ -169,7 +169,7 @@ class Block:
         self.link_density = link_chars / length
         self.prose_chars = prose = length - link_chars
         # Only text that could be prose is worth counting.
-        self.punctuation = _count_punctuation(text) if prose >= 8 else 0
+        self.punctuation = punctuation_count(text) if prose >= 8 else 0
 
     def __repr__(self) -> str:
         return f"Block({self.index}, <{self.element.tag}>, {self.text[:30]!r})"
@@ -267,9 +267,9 @@ def parse(text: str) -> etree._Element | None:
 def segment(root: etree._Element) -> Page:
     """Split the tree's <body> into blocks, skipping elements that never show article text."""
     body = visible_body(root)
-    if _compiled_walk is None:
+    if native is None:
         return python_walk(root, body)
-    blocks, span, times = _compiled_walk.walk(body)
+    blocks, span, times = native.walk(body)
     return Page(root=root, blocks=blocks, span=span, times=times)
 
 
@@ -328,7 +328,7 @@ def _drop_keep_tail(element: etree._Element) -> None:
 
 def python_walk(root: etree._Element, body: etree._Element) -> Page:
     """Cut the text of body into blocks as block elements open and close (the reference walk,
-    and the one used where _compiled_walk could not be built).
+    and the one used where the compiled one is not: compiled.py).
 
     body.iter() visits the elements in document order far more cheaply than iterwalk's start
     and end events; an element ends when a later one is not its child, which the stack of open
@@ -448,20 +448,7 @@ def python_walk(root: etree._Element, body: etree._Element) -> Page:
     return Page(root=root, blocks=blocks, span=span, times=times)
 
 
-# The same walk compiled (_compiled_walk.pyx), where the install could build it: it follows
-# libxml2's nodes instead of lxml's proxies and takes a fraction of the time. python_walk is
-# its reference and its fallback; tests/test_compiled_walk.py checks that both cut pages alike.
-# It also counts punctuation in a plain loop, several times faster than the regex.
-# REPORT_ARCHIVER_PURE_PYTHON=1 leaves it unused (to compare the two, or to rule it out).
-try:
-    if os.environ.get("REPORT_ARCHIVER_PURE_PYTHON"):
-        raise ImportError("REPORT_ARCHIVER_PURE_PYTHON is set")
-    from . import _compiled_walk
-except ImportError:  # not built (no C compiler at install), or set aside
-    _compiled_walk = None  # type: ignore[assignment]
-    _count_punctuation = punctuation_count
-else:
-    _compiled_walk.configure(
-        _ROLES, _SPAN, _BLOCK, _HEADING, _BREAK, _LINK, _TIME, Block, fold, PROSE_PUNCTUATION
-    )
-    _count_punctuation = _compiled_walk.punctuation_count
+# The compiled walk (compiled.py) cuts pages as python_walk does, by the same roles into the
+# same Blocks.
+if native is not None:
+    native.configure(_ROLES, _SPAN, _BLOCK, _HEADING, _BREAK, _LINK, _TIME, Block)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from urllib.parse import urlsplit
@@ -45,13 +46,17 @@ class Labelled:
             self.blocks[item.field] = block
 
 
-def read_labelled(blocks: list[Block]) -> Labelled:
-    """Read every labelled line among blocks; mark metadata lines so the body can skip them."""
+def read_labelled(
+    blocks: list[Block], passed_over: Callable[[Block], bool] | None = None
+) -> Labelled:
+    """Read every labelled line among blocks; mark metadata lines so the body can skip them.
+
+    Blocks for which passed_over() holds (navigation around the body) are read as if absent.
+    """
     found = Labelled()
-    next_block = {blocks[i].index: blocks[i + 1] for i in range(len(blocks) - 1)}
-    for block in blocks:
+    for position, block in enumerate(blocks):
         items = read_labels(block.text)
-        if not items:
+        if not items or (passed_over is not None and passed_over(block)):
             continue
         first = items[0].start
         if block.link_density > 0.5 and first > 1 and not _is_byline(block.text):
@@ -68,7 +73,14 @@ def read_labelled(blocks: list[Block]) -> Labelled:
         for item in items:
             if item.field in ("abstract", "keywords") and not item.value and len(items) == 1:
                 # "【摘要】" on a line of its own: the value is the next block.
-                following = next_block.get(block.index)
+                following = next(
+                    (
+                        b
+                        for b in blocks[position + 1 :]
+                        if passed_over is None or not passed_over(b)
+                    ),
+                    None,
+                )
                 if following is not None:
                     item.value = following.text
                     found.consumed.add(following.index)

@@ -7,6 +7,9 @@ words stay as the page has them.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+
+from .compiled import native
 
 # Every run of whitespace, no-break spaces (&nbsp;) and ideographic spaces (U+3000) folds to one.
 _SPACE_RUN = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
@@ -18,7 +21,7 @@ PROSE_PUNCTUATION = frozenset("，。；：！？、,.;:!?“”「」（）()�
 _LIST_SEPARATORS = re.compile(r"[\s\u00a0\u3000;；,，、|/]+")
 
 
-def fold(text: str | None) -> str:
+def python_fold(text: str | None) -> str:
     """Whitespace, &nbsp; and full-width spaces folded to single spaces, ends trimmed."""
     if not text:
         return ""
@@ -32,9 +35,18 @@ def fold(text: str | None) -> str:
 _PUNCTUATION_MARK = re.compile("[" + re.escape("".join(sorted(PROSE_PUNCTUATION))) + "]")
 
 
-def punctuation_count(text: str) -> int:
+def python_punctuation_count(text: str) -> int:
     """How many prose punctuation marks a text holds."""
     return len(_PUNCTUATION_MARK.findall(text))
+
+
+fold: Callable[[str | None], str]
+punctuation_count: Callable[[str], int]
+if native is None:
+    fold, punctuation_count = python_fold, python_punctuation_count
+else:  # the same in C (compiled.py)
+    native.set_punctuation(PROSE_PUNCTUATION)
+    fold, punctuation_count = native.fold, native.punctuation_count
 
 
 def split_list(text: str) -> list[str]:

@@ -52,7 +52,7 @@ def canonical_url(url: str) -> str:
 def page_key(url: str) -> tuple[str, int]:
     """The URL of the article with its page number removed, and that number (1 when absent)."""
     parts = urlsplit(url)
-    query = parse_qsl(parts.query, keep_blank_values=True)
+    query = parse_qsl(parts.query, keep_blank_values=True) if parts.query else []
     for name, value in query:
         if name.lower() in PAGE_PARAMS and value.isdigit():
             rest = urlencode([(k, v) for k, v in query if k != name])
@@ -96,7 +96,7 @@ def same_article_pages(url: str, hrefs: list[str], total: int = 0) -> list[str]:
     """
     key, number = page_key(url)
     found: dict[int, str] = {}
-    for href in hrefs:
+    for href in dict.fromkeys(hrefs):  # a pager links most pages twice (2, 下一页)
         if not href or href.startswith(("#", "javascript:", "mailto:")):
             continue
         try:
