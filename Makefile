@@ -16,6 +16,7 @@ setup: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check crawler pipelines tests bench
+	$(BIN)/ruff format --check crawler pipelines tests bench
 	$(BIN)/mypy
 
 test: lint

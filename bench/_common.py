@@ -141,9 +141,7 @@ def ours_analyse(body: bytes, url: str, headers: dict[str, str] | None = None) -
 
 def trafilatura_text(body: bytes, url: str, headers: dict[str, str] | None = None) -> str:
     """trafilatura with defaults, comments off and tables in; raw bytes, its own decoding."""
-    return (
-        trafilatura.extract(body, url=url, include_comments=False, include_tables=True) or ""
-    )
+    return trafilatura.extract(body, url=url, include_comments=False, include_tables=True) or ""
 
 
 def readability_html(body: bytes, url: str, headers: dict[str, str] | None = None) -> str:

@@ -307,9 +307,7 @@ def print_report(results: dict[str, Any]) -> None:
             )
             print(f"  {page[:40]:<40} {n:<12} {line}")
 
-    print(
-        "\nAgreement with another tool's output, NOT human truth (character F1 vs that output)"
-    )
+    print("\nAgreement with another tool's output, NOT human truth (character F1 vs that output)")
     for page, per in results["agreement"].items():
         tool = per["tool"]["name"]
         cells = "".join(f" | {n} {per[n]['f1']:.3f}" for n in EXTRACTORS)

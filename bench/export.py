@@ -67,8 +67,12 @@ def synthetic(n: int, rng: random.Random) -> dict[str, Any]:
         "abstract": None,
         "keywords": ["".join(rng.choices(COMMON, k=2)) for _ in range(n % 4)],
         "body": "\n\n".join(paragraphs),
-        "credits": {"author": "".join(rng.choices(COMMON, k=3)), "author_unit": None,
-                    "editor": None, "source": None},
+        "credits": {
+            "author": "".join(rng.choices(COMMON, k=3)),
+            "author_unit": None,
+            "editor": None,
+            "source": None,
+        },
         "tags": [],
         "fetched_at": "2024-01-01T00:00:00+00:00",
         "content_hash": None,
@@ -102,12 +106,22 @@ def fill(path: Path, count: int, seed: int = 1) -> float:
                 ids = conn.scalars(
                     insert(Article).returning(Article.id, sort_by_parameter_order=True),
                     [
-                        {"url": r["url"], "site": r["site"], "title": r["title"],
-                         "category": r["category"], "published_at": r["published_at"],
-                         "record": record_json(r), "content_hash": r["content_hash"],
-                         "extractor_version": r["extractor_version"], "incomplete": False,
-                         "first_seen": now, "last_seen": now, "last_changed": now,
-                         "times_seen": 1, "status": "ok"}
+                        {
+                            "url": r["url"],
+                            "site": r["site"],
+                            "title": r["title"],
+                            "category": r["category"],
+                            "published_at": r["published_at"],
+                            "record": record_json(r),
+                            "content_hash": r["content_hash"],
+                            "extractor_version": r["extractor_version"],
+                            "incomplete": False,
+                            "first_seen": now,
+                            "last_seen": now,
+                            "last_changed": now,
+                            "times_seen": 1,
+                            "status": "ok",
+                        }
                         for r in batch
                     ],
                 )
@@ -119,9 +133,21 @@ def fill(path: Path, count: int, seed: int = 1) -> float:
 def export(db: Path, fmt: str, out: Path) -> dict[str, Any]:
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "crawler.cli", "export", "--db", str(db), "--format", fmt,
-         "-o", str(out)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "crawler.cli",
+            "export",
+            "--db",
+            str(db),
+            "--format",
+            fmt,
+            "-o",
+            str(out),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
@@ -191,18 +217,23 @@ def main() -> None:
                 "articles": count,
                 "archive_mb": round(db.stat().st_size / 2**20, 1),
                 "fill_seconds": round(fill_seconds, 1),
-                "exports": [export(db, fmt, Path(scratch) / f"out-{count}.{fmt}")
-                            for fmt in FORMATS],
+                "exports": [
+                    export(db, fmt, Path(scratch) / f"out-{count}.{fmt}") for fmt in FORMATS
+                ],
                 "search_ms": child(["--search", str(db)]),
             }
             results["archives"].append(entry)
             if not args.json:
-                print(f"{count} articles ({entry['archive_mb']} MB archive, "
-                      f"filled in {entry['fill_seconds']} s); search ms: {entry['search_ms']}")
+                print(
+                    f"{count} articles ({entry['archive_mb']} MB archive, "
+                    f"filled in {entry['fill_seconds']} s); search ms: {entry['search_ms']}"
+                )
                 for row in entry["exports"]:
-                    print(f"  {row['format']:5}  {row['rows']} rows  {row['seconds']} s  "
-                          f"{row['rows_per_s']} rows/s  peak RSS {row['peak_rss_mb']} MB  "
-                          f"output {row['output_mb']} MB")
+                    print(
+                        f"  {row['format']:5}  {row['rows']} rows  {row['seconds']} s  "
+                        f"{row['rows_per_s']} rows/s  peak RSS {row['peak_rss_mb']} MB  "
+                        f"output {row['output_mb']} MB"
+                    )
         if args.json:
             print(json.dumps(results, ensure_ascii=False, indent=2))
 

@@ -349,7 +349,11 @@ _DB_HELP = (
 @main.command("export")
 @click.option("--db", "db", help=_DB_HELP)
 @click.option(
-    "--format", "fmt", default="jsonl", show_default=True, metavar="json|jsonl|csv",
+    "--format",
+    "fmt",
+    default="jsonl",
+    show_default=True,
+    metavar="json|jsonl|csv",
     help="json: one array; jsonl: one record a line; csv: a spreadsheet (see README).",
 )
 @click.option(
@@ -495,16 +499,27 @@ def _stats_table(stats: dict[str, Any]) -> list[str]:
     for site in stats["sites"]:
         failures = [str(site["failures"].get(stage, 0)) for stage in FAILURE_STAGES]
         sites.append(
-            [site["site"], str(site["articles"]), str(site["gone"]), str(site["versions"]),
-             site["last_crawl"] or "-", *failures]
+            [
+                site["site"],
+                str(site["articles"]),
+                str(site["gone"]),
+                str(site["versions"]),
+                site["last_crawl"] or "-",
+                *failures,
+            ]
         )
     runs = [["run", "started", "duration", "pages", "articles", "failures", "finish_reason"]]
     for run in stats["runs"]:
         runs.append(
-            [str(run["id"]), run["started_at"],
-             "-" if run["duration_s"] is None else f"{run['duration_s']:.0f}s",
-             str(run["pages"]), "-" if run["articles"] is None else str(run["articles"]),
-             str(run["failures"]), run["finish_reason"] or "unfinished"]
+            [
+                str(run["id"]),
+                run["started_at"],
+                "-" if run["duration_s"] is None else f"{run['duration_s']:.0f}s",
+                str(run["pages"]),
+                "-" if run["articles"] is None else str(run["articles"]),
+                str(run["failures"]),
+                run["finish_reason"] or "unfinished",
+            ]
         )
     return [*_aligned(sites), "", *_aligned(runs)]
 
@@ -518,8 +533,9 @@ def _aligned(rows: list[list[str]]) -> list[str]:
 
     widths = [max(width(row[i]) for row in rows) for i in range(len(rows[0]))]
     return [
-        "  ".join(cell + " " * (size - width(cell)) for cell, size in zip(row, widths, strict=True))
-        .rstrip()
+        "  ".join(
+            cell + " " * (size - width(cell)) for cell, size in zip(row, widths, strict=True)
+        ).rstrip()
         for row in rows
     ]
 

@@ -108,7 +108,18 @@ def test_fixture_pages(path: Path) -> None:
 
 
 _TAGS = ["div", "p", "span", "font", "a", "b", "br", "td", "li", "h2", "time", "em", "section"]
-_TEXTS = ["", " ", "\n  ", "文字", "\u3000\u3000段落，", "word ", " 链接 ", "\u00a0", "。", "x\u200by"]
+_TEXTS = [
+    "",
+    " ",
+    "\n  ",
+    "文字",
+    "\u3000\u3000段落，",
+    "word ",
+    " 链接 ",
+    "\u00a0",
+    "。",
+    "x\u200by",
+]
 
 
 def _random_markup(rng: random.Random, depth: int = 0) -> str:

@@ -46,7 +46,17 @@ def test_finds_exactly_the_articles_of_the_site(
 
 @pytest.mark.parametrize(
     "field",
-    ["site", "title", "category", "published_at", "abstract", "keywords", "body", "credits", "tags"],
+    [
+        "site",
+        "title",
+        "category",
+        "published_at",
+        "abstract",
+        "keywords",
+        "body",
+        "credits",
+        "tags",
+    ],
 )
 def test_each_record_equals_its_expected_record(
     crawled: Path, demo_expected: dict[str, dict[str, Any]], field: str
@@ -78,7 +88,9 @@ def test_pages_failures_and_runs_are_recorded(crawled: Path) -> None:
         lie = db.execute(
             "select encoding from pages where url like ?", (f"%{CHARSET_LIE}",)
         ).fetchone()
-    assert [(path_of(u), s, r) for u, s, r in failures] == [(DEAD_LINK, "fetch", "HTTP 404 Not Found")]
+    assert [(path_of(u), s, r) for u, s, r in failures] == [
+        (DEAD_LINK, "fetch", "HTTP 404 Not Found")
+    ]
     assert kinds["article"] >= 52 and kinds["list"] >= 8
     assert runs[0][0] == "finished" and runs[0][1]
     assert lie == ("gb18030",)

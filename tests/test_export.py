@@ -125,7 +125,7 @@ def test_csv_neutralises_formulas(runner: CliRunner, tmp_path: Path) -> None:
     dangerous = {
         "url": "http://example.cn/x.html",
         "pages": ["http://example.cn/x.html"],
-        "site": "=HYPERLINK(\"http://evil.example\",\"点击\")",
+        "site": '=HYPERLINK("http://evil.example","点击")',
         "title": "+1+2",
         "category": "-3",
         "published_at": None,
@@ -163,11 +163,16 @@ def urls_of(result: Any) -> list[str]:
         (["--site", "论文库"], lambda r: r["site"] == "论文库"),
         (["--category", "演讲稿"], lambda r: r["category"] == "演讲稿"),
         (["--since", "2023-01-01"], lambda r: (r["published_at"] or "")[:10] >= "2023-01-01"),
-        (["--until", "2021-12-31"], lambda r: bool(r["published_at"]) and r["published_at"][:10] <= "2021-12-31"),
+        (
+            ["--until", "2021-12-31"],
+            lambda r: bool(r["published_at"]) and r["published_at"][:10] <= "2021-12-31",
+        ),
         (
             ["--since", "2022-06-15", "--until", "2023-03-02", "--site", "工作报告网"],
-            lambda r: r["site"] == "工作报告网"
-            and "2022-06-15" <= (r["published_at"] or "")[:10] <= "2023-03-02",
+            lambda r: (
+                r["site"] == "工作报告网"
+                and "2022-06-15" <= (r["published_at"] or "")[:10] <= "2023-03-02"
+            ),
         ),
     ],
 )
@@ -253,8 +258,11 @@ def not_archives(tmp_path: Path) -> list[tuple[Path, str]]:
     other = tmp_path / "other.sqlite"
     with sqlite3.connect(other) as conn:
         conn.execute("CREATE TABLE people (name TEXT)")
-    return [(text, "not an SQLite database"), (empty, "not an SQLite database"),
-            (other, "no schema_version table")]
+    return [
+        (text, "not an SQLite database"),
+        (empty, "not an SQLite database"),
+        (other, "no schema_version table"),
+    ]
 
 
 @pytest.mark.parametrize("command", [["export"], ["search", "党群"], ["stats"]])
@@ -270,7 +278,11 @@ def test_a_path_that_is_not_an_archive_is_reported_and_left_alone(
         result = runner.invoke(main, [*command, "--db", str(path)])
         assert_one_line_error(result, str(path), message)
         assert path.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.sqlite", "notes.txt", "other.sqlite"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "empty.sqlite",
+        "notes.txt",
+        "other.sqlite",
+    ]
 
 
 @pytest.mark.parametrize("command", [["export"], ["search", "党群"], ["stats"]])
@@ -310,7 +322,8 @@ def test_every_backend_exports_and_filters_alike(
     expected = [
         r["url"]
         for r in records
-        if r["category"] == "述职报告" and "2022-01-01" <= (r["published_at"] or "")[:10] <= "2022-12-31"
+        if r["category"] == "述职报告"
+        and "2022-01-01" <= (r["published_at"] or "")[:10] <= "2022-12-31"
     ]
     assert expected
     assert [row["url"] for row in read_csv(result.stdout_bytes)] == expected

@@ -208,7 +208,9 @@ def test_the_redirect_guard_names_what_it_refuses(location: str, reason: str) ->
     crawler.spider = ReportsSpider.from_crawler(crawler, start_url=START)
     guard = RedirectGuardMiddleware.from_crawler(crawler)
     request = Request(START + "old.html", meta={"redirect_urls": [START]})
-    response = HtmlResponse(request.url, status=302, headers={"Location": location}, request=request)
+    response = HtmlResponse(
+        request.url, status=302, headers={"Location": location}, request=request
+    )
     with pytest.raises(IgnoreRequest, match=reason):
         guard.process_response(request, response)
     fine = HtmlResponse(request.url, status=302, headers={"Location": "/gongzuobaogao/2.html"})

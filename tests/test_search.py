@@ -122,7 +122,9 @@ def test_insert_update_and_new_version_show_at_once(db_url: str) -> None:
     }
     with open_archive(db_url) as archive:
         assert archive.save_article(page) == "new"
-        assert [hit.url for hit in archive.search("植树")] == [page["url"]]  # no commit needed: search sees the batch
+        assert [hit.url for hit in archive.search("植树")] == [
+            page["url"]
+        ]  # no commit needed: search sees the batch
         changed = {**page, "body": "全体党员参加了秋季义务劳动。"}
         assert archive.save_article(changed) == "changed"
         assert [hit.url for hit in archive.search("秋季 义务劳动")] == [page["url"]]
@@ -185,4 +187,3 @@ def test_bad_queries(filled: str, args: list[str], fragment: str) -> None:
     assert result.exit_code == 2, result.output
     assert len(result.stderr.strip().splitlines()) == 1
     assert fragment in result.stderr
-

@@ -58,7 +58,11 @@ def test_stats_table(crawled: Path, demo_expected: dict[str, dict[str, Any]]) ->
     site_name = next(iter(demo_expected.values()))["site"]
     header = lines[0].split()
     assert header[:2] == ["site", "articles"]
-    row = dict(zip(header, next(line for line in lines if line.startswith(site_name)).split(), strict=False))
+    row = dict(
+        zip(
+            header, next(line for line in lines if line.startswith(site_name)).split(), strict=False
+        )
+    )
     assert row["articles"] == str(len(demo_expected))
     assert row["fetch"] == "1"
     assert any(line.split()[-1:] == ["finished"] for line in lines)
@@ -74,8 +78,9 @@ def test_failures_by_site_and_unfinished_runs(db_url: str) -> None:
         archive.record_failure("http://a.example.cn/2.html", "fetch", "HTTP 404", first)
         archive.record_failure("http://a.example.cn/3.html", "extract", "no body", first)
         archive.record_failure("http://a.example.cn/4.html", "extract", "no body", first)
-        archive.finish_run(first, "finished", {"archive/articles_new": 1,
-                                               "archive/articles_changed": 1})
+        archive.finish_run(
+            first, "finished", {"archive/articles_new": 1, "archive/articles_changed": 1}
+        )
         second = archive.start_run({"spider": "reports"})
         archive.record_failure("http://b.example.cn/x.html", "decode", "bad bytes", second)
         archive.commit()
@@ -83,8 +88,11 @@ def test_failures_by_site_and_unfinished_runs(db_url: str) -> None:
     by_site = {site["site"]: site for site in data["sites"]}
     assert by_site["甲网"]["articles"] == 1
     assert by_site["甲网"]["versions"] == 2
-    assert by_site["甲网"]["failures"] == {**dict.fromkeys(FAILURE_STAGES, 0), "fetch": 1,
-                                          "extract": 2}
+    assert by_site["甲网"]["failures"] == {
+        **dict.fromkeys(FAILURE_STAGES, 0),
+        "fetch": 1,
+        "extract": 2,
+    }
     assert by_site["b.example.cn"]["articles"] == 0  # no article from that host
     assert by_site["b.example.cn"]["failures"]["decode"] == 1
     newest, oldest = data["runs"]

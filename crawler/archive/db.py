@@ -700,9 +700,7 @@ class Archive:
         except SQLAlchemyError as exc:
             raise ArchiveError(f"{self.where}: read failed: {_reason(exc)}") from None
 
-    def search(
-        self, query: str, *, site: str | None = None, limit: int = 20
-    ) -> list[SearchHit]:
+    def search(self, query: str, *, site: str | None = None, limit: int = 20) -> list[SearchHit]:
         """The current articles matching a query, best first (see ``archive.search``).
 
         Parts separated by spaces must all match; a quoted part is one phrase.

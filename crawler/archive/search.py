@@ -142,15 +142,25 @@ def index(conn: Connection, article_id: int, record: Mapping[str, Any]) -> None:
         conn.execute(_SQLITE_DELETE, {"id": article_id})
         conn.execute(
             _SQLITE_INSERT,
-            {"id": article_id, "title": title, "abstract": abstract, "keywords": keywords,
-             "body": body},
+            {
+                "id": article_id,
+                "title": title,
+                "abstract": abstract,
+                "keywords": keywords,
+                "body": body,
+            },
         )
         return
     document = _FIELD_SEPARATOR.join((title, abstract, keywords, body))
     conn.execute(
         _POSTGRESQL_UPSERT,
-        {"id": article_id, "document": f" {document} ", "title": title,
-         "summary": f"{abstract} {keywords}", "body": body},
+        {
+            "id": article_id,
+            "document": f" {document} ",
+            "title": title,
+            "summary": f"{abstract} {keywords}",
+            "body": body,
+        },
     )
 
 
@@ -270,9 +280,7 @@ def snippet(record: Mapping[str, Any], patterns: Iterable[re.Pattern[str]]) -> s
         str(record.get("title") or ""),
     ]
     for value in fields:
-        first = min(
-            (m.start() for p in patterns if (m := p.search(value))), default=None
-        )
+        first = min((m.start() for p in patterns if (m := p.search(value))), default=None)
         if first is not None:
             return _excerpt(value, max(0, first - SNIPPET_BEFORE), patterns)
     return _excerpt(fields[0] or fields[3], 0, patterns)

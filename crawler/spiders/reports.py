@@ -257,7 +257,9 @@ class ReportsSpider(scrapy.Spider):
 
     # -- links ---------------------------------------------------------------------------
 
-    def _follow(self, base: str, hrefs: list[str], skip: frozenset[str]) -> Iterator[scrapy.Request]:
+    def _follow(
+        self, base: str, hrefs: list[str], skip: frozenset[str]
+    ) -> Iterator[scrapy.Request]:
         recent = self._recently_followed
         for href in hrefs:
             url = self._followable(base, href)
