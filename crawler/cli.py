@@ -50,21 +50,26 @@ def main() -> None:
 
 @main.command("extract")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--url", help="URL of the first page (default: file:// URL of the first FILE).")
-def extract_command(files: tuple[Path, ...], url: str | None) -> None:
+@click.option(
+    "--url",
+    "urls",
+    multiple=True,
+    help="URL of a page, once per FILE in order. Later pages without one take the links of "
+    "the first page's pager, else their file:// URL (default for all: file:// URLs).",
+)
+def extract_command(files: tuple[Path, ...], urls: tuple[str, ...]) -> None:
     """Print the record of one article as JSON; FILES are its pages, in order."""
-    from .extract import ExtractError, extract_article
+    from .extract import ExtractError, continuation_urls, extract_article
 
-    pages: list[tuple[str, bytes]] = []
-    for number, path in enumerate(files):
-        body = _read_page(path)
-        if url and number == 0:
-            page_url = url
-        elif url:
-            page_url = f"{url}#page-{number + 1}"
-        else:
-            page_url = path.resolve().as_uri()
-        pages.append((page_url, body))
+    if len(urls) > len(files):
+        raise InputError(f"{len(urls)} --url given for {len(files)} FILE(s): one per FILE at most")
+    bodies = [_read_page(path) for path in files]
+    page_urls = list(urls) or [files[0].resolve().as_uri()]
+    pager = continuation_urls(bodies[0], page_urls[0]) if len(files) > len(page_urls) else []
+    for number in range(len(page_urls), len(files)):
+        known = pager[number - 1] if number - 1 < len(pager) else None
+        page_urls.append(known or files[number].resolve().as_uri())
+    pages = list(zip(page_urls, bodies, strict=True))
     try:
         report = extract_article(pages)
     except ExtractError as error:

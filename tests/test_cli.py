@@ -46,6 +46,30 @@ def test_extract_stitches_several_files_in_order(runner: CliRunner) -> None:
     assert record["body"] == expected["body"]
 
 
+def test_extract_names_later_pages_from_the_first_pages_pager(runner: CliRunner) -> None:
+    """With one --url, pages 2 and 3 take their URLs from page 1's pager, as a crawl would."""
+    case_dir = FIXTURES / "gzbgw-dede" / "shuzhi-3pages-anonymous"
+    case = json.loads((case_dir / "case.json").read_text(encoding="utf-8"))
+    files = [str(case_dir / page["file"]) for page in case["pages"]]
+    result = runner.invoke(main, ["extract", *files, "--url", case["pages"][0]["url"]])
+    assert result.exit_code == 0, result.output
+    expected = json.loads((case_dir / "expected.json").read_text(encoding="utf-8"))
+    assert json.loads(result.stdout)["pages"] == expected["pages"]
+
+
+def test_extract_takes_one_url_per_file(runner: CliRunner) -> None:
+    case_dir = FIXTURES / "gzbgw-dede" / "xinde-2pages"
+    case = json.loads((case_dir / "case.json").read_text(encoding="utf-8"))
+    files = [str(case_dir / page["file"]) for page in case["pages"]]
+    urls = ["http://a.example.cn/1.html", "http://a.example.cn/1-second.html"]
+    result = runner.invoke(main, ["extract", *files, "--url", urls[0], "--url", urls[1]])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["pages"] == urls
+    too_many = runner.invoke(main, ["extract", files[0], "--url", urls[0], "--url", urls[1]])
+    assert too_many.exit_code == 2
+    assert "2 --url given for 1 FILE(s)" in too_many.output
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

@@ -41,3 +41,34 @@ def test_a_credit_without_letters_names_nobody(
     report = extract(_page(head, byline), "http://example.com/a.html")
     assert report.credits.author == author
     assert report.credits.editor == editor
+
+
+@pytest.mark.parametrize(
+    ("head", "byline", "author", "source"),
+    [
+        # A forum template credits its makers in <meta name="author">: nobody's byline.
+        ('<meta name="author" content="Discuz! Team and Comsenz UI Team">', "", None, None),
+        # A byline whose spans run on into the date and the hit count.
+        ("", "作者：周立新 2024-03-15 3527", "周立新", None),
+        # Discuz portal: the poster is a placeholder, the original author is the author;
+        # counters (查看, 评论) end a value without a space before their colon.
+        ("", "发布者: admin| 查看: 1234| 评论: 0|原作者: 王建华|来自: 党建网", "王建华", "党建网"),
+        # Reviewers and photographers are not authors; 来源 naming the site itself is 本站.
+        ("", "作者：刘思雨 来源：范文网 审核：陈建国 图片：校团委", "刘思雨", None),
+    ],
+)
+def test_bylines_of_forums_blogs_and_schools(
+    head: str, byline: str, author: str | None, source: str | None
+) -> None:
+    record = extract(_page(head, byline), "http://www.fanwen.example/a/1.html")
+    assert (record.credits.author, record.credits.source) == (author, source)
+
+
+def test_a_software_credit_in_the_title_is_no_site_name() -> None:
+    page = (
+        '<html><head><meta charset="utf-8">'
+        "<title>工作总结 - 总结汇报 - 社区工作者论坛 - Powered by Discuz!</title></head>"
+        f"<body><h1>工作总结</h1><div class='content'>{PARAGRAPHS}</div></body></html>"
+    ).encode()
+    record = extract(page, "http://bbs.example.cn/viewthread.php?tid=1")
+    assert (record.site, record.title) == ("社区工作者论坛", "工作总结")

@@ -21,7 +21,7 @@ from lxml import etree
 
 from ..items import Credits, Report
 from .blocks import Block, Page, parse, parse_utf8, segment
-from .content import body_blocks, find_containers, is_navigation, is_prose
+from .content import body_blocks, find_containers, is_disclaimer, is_navigation, is_prose
 from .dates import CHINA, DATE_PATTERN, parse_date
 from .decode import decode_html, looks_utf8
 from .fields import (
@@ -70,6 +70,8 @@ MIN_SECTION_ITEMS = 3
 FRONT_PAGE_SECTIONS = 4
 # How many blocks an item of an excerpt list may show between its title link and its excerpt.
 EXCERPT_REACH = 2
+# How many such items make an excerpt list.
+EXCERPT_LIST_ITEMS = 4
 # Links to the previous and next article: the frame of an article page.
 ADJACENT_ARTICLE = re.compile(r"^(?:上一篇|下一篇|上一条|下一条|前一篇|后一篇|上篇|下篇)")
 # Link texts that are only a date: archive links, not article titles.
@@ -191,13 +193,16 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
         lambda block: block.index not in kept and is_navigation(block),
     )
     # The lines between the title and the body: where an unlabelled date may stand.
-    header = page.blocks[start : max(first_body, start + 1)]
+    # (A forum's edit notice there, 本帖最后由 … 编辑, dates an edit, not the article.)
+    header = [b for b in page.blocks[start : max(first_body, start + 1)] if not is_disclaimer(b)]
     # <time datetime> stamps between the title and the body's start.
     stamps = [stamp for at, stamp in page.times if start <= at <= first_body]
     values = labelled.values
     credits = Credits(**{name: values.get(name) for name in CREDIT_FIELDS})
     if credits.author is None:
         credits.author = author_fallback(head, site)
+    if credits.source == site:
+        credits.source = None  # 来源：<this site> is 本站, a placeholder
     paragraphs = [
         b.text
         for b in body_list
@@ -211,7 +216,9 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
         pages=[url],
         site=site,
         title=title,
-        category=category_of(page, head, labelled, title, site, header),
+        category=category_of(
+            page, head, labelled, title, site, header, title_at=start if title_block else None
+        ),
         published_at=date_of(head, labelled, header, rules.zone, stamps),
         abstract=values.get("abstract") or None,
         keywords=list_values(values.get("keywords")),
@@ -414,16 +421,21 @@ def _excerpt_list(parsed: _Parsed) -> bool:
     """A list whose items are a title link followed by an excerpt, which reads like prose.
 
     Between the title and its excerpt an item may show a line of its own (a date, a byline),
-    so a title link up to EXCERPT_REACH blocks before a prose block opens its item.
+    so a title link up to EXCERPT_REACH blocks before a prose block opens its item. Where each
+    item stands in a cell of its own, content scoring may pick a single item: a body of items
+    then counts the items of the whole page.
     """
     blocks = parsed.page.blocks
-    prose = 0
-    after_title_link = 0
-    for block in parsed.body:
-        if not is_prose(block):
-            continue
-        prose += 1
+
+    def opens_item(block: Block) -> bool:
         before = blocks[max(block.index - EXCERPT_REACH, 0) : block.index]
         titled = any(b.links and b.link_density > 0.5 for b in before)
-        after_title_link += bool(titled or (block.links and len(block.links[0]) >= 6))
-    return after_title_link >= 4 and after_title_link * 2 >= prose
+        return titled or bool(block.links and len(block.links[0]) >= 6)
+
+    prose = [block for block in parsed.body if is_prose(block)]
+    items = sum(opens_item(block) for block in prose)
+    if not items or items * 2 < len(prose):
+        return False
+    if items >= EXCERPT_LIST_ITEMS:
+        return True
+    return sum(1 for b in blocks if is_prose(b) and opens_item(b)) >= EXCERPT_LIST_ITEMS

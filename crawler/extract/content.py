@@ -18,7 +18,7 @@ from .blocks import CONTAINER_TAGS, Block, Page
 # Titles of the lists that sites put around and inside articles.
 LIST_HEADING = re.compile(
     r"(热门|相关|推荐|猜你|最新|精彩|延伸阅读|大家都在|感兴趣|随机|热点|排行|精选|为你|"
-    r"友情链接|栏目导航|更多|热文|本周|本月|热搜|专题|阅读榜|文章榜|"
+    r"友情链接|栏目导航|更多|热文|本周|本月|热搜|专题|阅读榜|文章榜|目录|"
     r"related|popular|recommended|latest|recent|more)",
     re.IGNORECASE,
 )
@@ -32,7 +32,10 @@ NUMBERED_HEADING = re.compile(
 NAVIGATION_LINE = re.compile(
     r"^(?:上一篇|下一篇|上一页|下一页|上一章|下一章|上一条|下一条|前一篇|后一篇|"
     r"返回列表|返回顶部|返回首页|打印本页|打印此文|关闭窗口|收藏本文|加入收藏|"
-    r"分享到|分享：|分享:|扫一扫|扫描二维码|【字体|字体[:：]|字号[:：]|Previous|Next)",
+    r"分享到|分享：|分享:|扫一扫|扫描二维码|【字体|字体[:：]|字号[:：]|Previous|Next|"
+    # The calls to follow an account that open and close articles copied from WeChat.
+    r"点击蓝字|点击上方|长按识别|长按二维码|长按扫码|扫码关注|识别二维码|分享[、，,\s]*点赞|"
+    r"[-—–\s]*END[-—–\s]*$)",
     re.IGNORECASE,
 )
 # A pager line is nothing but these tokens. The atomic group takes, at each point, the first
@@ -49,7 +52,15 @@ PAGER_LINE = re.compile(
 # character would be tried at every position of the Chinese text.
 DISCLAIMER = re.compile(
     r"免责声明|版权声明|版权所有|版权归|本文来源于网络|本文来自网络|来源于网络|如有侵权|"
-    r"侵权请|侵删|转载请注明|转载请保留|未经授权|未经许可|本站仅提供|仅供参考|不代表本站|©"
+    r"侵权请|侵删|转载请注明|转载请保留|未经授权|未经许可|本站仅提供|仅供参考|不代表本站|©|"
+    # The page's own address stamped under the text, and a forum's edit notice.
+    r"(?:本文|原文|文章)(?:来源|地址|链接|网址)\s*[:：]\s*(?:https?://|www\.)|本帖最后由|"
+    # A 范文 site's lead-in: "以下是小编为大家整理的…，欢迎阅读参考".
+    r"为大家整理|为大家收集|为大家搜集|小编整理|小编收集|小编为大家"
+)
+# The label of an advertisement slot, a line of its own among the paragraphs.
+AD_LABELS = frozenset(
+    ("广告", "推广", "赞助", "广告位", "AD", "Ad", "Advertisement", "ADVERTISEMENT")
 )
 LATIN_DISCLAIMER = re.compile(
     r"[cCaA](?:(?<=[cC])(?i:opyright)|(?<=[aA])(?i:ll rights reserved))"  # any letter case
@@ -123,7 +134,7 @@ def body_blocks(page: Page, containers: list[etree._Element]) -> list[Block]:
 def is_navigation(block: Block) -> bool:
     """Pagers, previous/next links, share bars and font-size widgets."""
     text = block.text
-    if NAVIGATION_LINE.match(text):
+    if NAVIGATION_LINE.match(text) or text in AD_LABELS:
         return True
     if len(text) < 60 and SHARE_WORDS.search(text) and block.punctuation <= 2 and "分享" in text:
         return True

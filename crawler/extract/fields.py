@@ -11,13 +11,28 @@ from urllib.parse import urlsplit
 from .blocks import Block, Page
 from .dates import CHINA, DATE_PATTERN, parse_date
 from .labels import BYLINE_MAX, LabelledValue, clean_value, read_labels
-from .meta import AUTHOR_META, DATE_META, SECTION_META, SITE_META, TITLE_META, HeadInfo
+from .meta import (
+    AUTHOR_META,
+    DATE_META,
+    SECTION_META,
+    SITE_META,
+    SOFTWARE_CREDIT,
+    TITLE_META,
+    HeadInfo,
+)
 from .text import fold, split_list
 
 BREADCRUMB_LABEL = re.compile(
     r"(当前位置|您的位置|你的位置|您现在的位置|现在位置|所在位置|当前页面|位置)\s*[:：]"
 )
 BREADCRUMB_SEPARATOR = re.compile(r"[>»›→＞/]|&gt;")
+# The arrows between a trail's sections ("/" also separates a menu's items).
+BREADCRUMB_ARROW = re.compile(r"[>»›→＞]|&gt;")
+# A section's name is short, never an article's title; a trail has a few of them.
+CRUMB_MAX = 15
+MAX_CRUMBS = 8
+# How long a line holding only a breadcrumb label may be ("您现在的位置：").
+CRUMB_LABEL_MAX = 12
 HOME_LINKS = frozenset(("首页", "网站首页", "主页", "返回首页", "home", "Home", "HOME"))
 NOT_A_CATEGORY = frozenset(
     ("正文", "内容", "详情", "阅读", "文章", "正文内容", "浏览文章", "查看文章")
@@ -149,9 +164,10 @@ def category_of(
     title: str | None,
     site: str,
     header: list[Block] | None = None,
+    title_at: int | None = None,
 ) -> str | None:
-    """The section the site files the article under."""
-    crumb = _breadcrumb_category(page, title, site)
+    """The section the site files the article under (title_at: the title's block index)."""
+    crumb = _breadcrumb_category(page, title, site, title_at)
     if crumb:
         return crumb
     if "category" in labelled.values:
@@ -175,17 +191,24 @@ def category_of(
     return None
 
 
-def _breadcrumb_category(page: Page, title: str | None, site: str) -> str | None:
-    for block in page.blocks:
-        if len(block.text) > 200 or not block.links:
+def _breadcrumb_category(
+    page: Page, title: str | None, site: str, title_at: int | None = None
+) -> str | None:
+    """The last section of the page's breadcrumb trail, if it shows one."""
+    blocks = page.blocks
+    for position, block in enumerate(blocks):
+        text, links = block.text, block.links
+        if len(text) > 200 or not (links or len(text) <= CRUMB_LABEL_MAX):
             continue
-        labelled = BREADCRUMB_LABEL.search(block.text)
-        trail = block.links[0] in HOME_LINKS and BREADCRUMB_SEPARATOR.search(block.text)
-        if not (labelled or (trail and len(block.links) >= 2)):
+        labelled = BREADCRUMB_LABEL.search(text)
+        if labelled and not links:
+            # "您现在的位置：" alone, each section a block of its own (<li>s of an <ol>).
+            links = _crumbs_after(blocks, position)
+        elif not labelled and not _is_trail(block, site, title_at):
             continue
         names = [
             link
-            for link in block.links
+            for link in links
             if link not in HOME_LINKS
             and link != title
             and link != site
@@ -194,6 +217,33 @@ def _breadcrumb_category(page: Page, title: str | None, site: str) -> str | None
         if names:
             return names[-1]
     return None
+
+
+def _is_trail(block: Block, site: str, title_at: int | None) -> bool:
+    """Links joined by separators: 首页 > 栏目 (or /), or sections between arrows that start at
+    the site's name or stand above the title (a list of short links between » marks is a menu
+    anywhere else)."""
+    links, text = block.links, block.text
+    if len(links) < 2:
+        return False
+    if links[0] in HOME_LINKS and BREADCRUMB_SEPARATOR.search(text):
+        return True
+    if len(text) > 100 or any(len(link) > CRUMB_MAX for link in links):
+        return False
+    if len(BREADCRUMB_ARROW.findall(text)) < len(links) - 1:
+        return False
+    above_title = title_at is not None and block.index < title_at
+    return above_title or links[0] == site or (bool(site) and site in links[0])
+
+
+def _crumbs_after(blocks: list[Block], position: int) -> list[str]:
+    """The links of the short link blocks that follow a breadcrumb label."""
+    crumbs: list[str] = []
+    for block in blocks[position + 1 : position + 1 + MAX_CRUMBS]:
+        if not block.links or block.link_density <= 0.5 or len(block.text) > CRUMB_MAX * 2:
+            break
+        crumbs.extend(block.links)
+    return crumbs
 
 
 def date_of(
@@ -246,6 +296,8 @@ def author_fallback(head: HeadInfo, site: str) -> str | None:
     author = clean_value(head.first(AUTHOR_META) or head.ld("author"))
     if author is None or author in (site, head.ld("publisher"), head.first(SITE_META)):
         return None
+    if SOFTWARE_CREDIT.search(author):
+        return None  # the template's authors
     return author
 
 

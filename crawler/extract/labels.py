@@ -15,8 +15,8 @@ LABELS: dict[str, tuple[str, ...]] = {
     "keywords": ("关键词", "关键字", "关 键 词", "Keywords", "KEYWORDS", "Key words", "Key Words"),
     "author_unit": ("作者单位", "单位"),
     "editor": ("责任编辑", "责编", "编辑", "Editor"),
-    "author": ("作者", "撰稿", "撰文", "发布者", "发布人", "Author", "By"),
-    "source": ("文章来源", "信息来源", "稿件来源", "来源", "稿源", "出处", "Source"),
+    "author": ("原作者", "作者", "撰稿", "撰文", "文字", "发布者", "发布人", "Author", "By"),
+    "source": ("文章来源", "信息来源", "稿件来源", "来源", "稿源", "出处", "来自", "Source"),
     "date": (
         "发布时间",
         "发表时间",
@@ -50,6 +50,15 @@ LABELS: dict[str, tuple[str, ...]] = {
         "评论",
         "访问量",
         "热度",
+        "查看",
+        "回复",
+        # Those who checked the text or took the pictures are not its authors.
+        "审核",
+        "审稿",
+        "校对",
+        "终审",
+        "图片",
+        "摄影",
     ),
 }
 
@@ -205,6 +214,10 @@ def clean_value(value: str | None) -> str | None:
     content="104363">, a lone date) names nobody."""
     if not value:
         return None
+    # A byline's spans run on into the date and the hit count: "周立新 2024-03-15 3527".
+    dated = _BYLINE_DATE.search(value)
+    if dated:
+        value = value[: dated.start()]
     value = value.strip(_VALUE_TRIM)
     if not value or value.lower() in PLACEHOLDERS or not any(c.isalpha() for c in value):
         return None

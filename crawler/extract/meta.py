@@ -43,6 +43,13 @@ KEYWORD_META = ("keywords",)
 
 # Separators between an article title and the site / channel names in <title>.
 TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|--|\s[-–—·•]\s|\s*——\s*|\s*—\s*|\s*–\s*)\s*")
+# The software a site runs on, credited in its <title> ("Powered by Discuz!") or in its
+# template's <meta name="author">: never the site's name nor an article's author.
+SOFTWARE_CREDIT = re.compile(
+    r"powered\s+by|discuz|comsenz|dedecms|phpcms|empirecms|帝国cms|织梦|wordpress|z-?blog|"
+    r"typecho|siteserver|pageadmin|metinfo|phpwind",
+    re.IGNORECASE,
+)
 SITE_SUFFIX = re.compile(
     r"^(?P<title>.+?\S)[-–—](?P<site>[^-–—\s]{1,12}(?:网|站|频道|在线|日报|晚报|报|官网|平台|门户))$"
 )
@@ -78,6 +85,8 @@ class HeadInfo:
     @property
     def title_segments(self) -> list[str]:
         parts = [part for part in TITLE_SEPARATORS.split(self.title) if part]
+        # A credit to the software after the title names no site.
+        parts[1:] = [part for part in parts[1:] if not SOFTWARE_CREDIT.search(part)]
         if parts:
             # "标题-新华网": a hyphen without spaces still ends the title before a site name.
             glued = SITE_SUFFIX.match(parts[-1])

@@ -8,6 +8,7 @@ the spider decides what to fetch next and stitches multi-page articles in page o
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -41,6 +42,14 @@ from crawler.resilience import failure_reason
 from pipelines.store import archive_of
 
 _IGNORED_SUFFIXES = tuple(f".{ext}" for ext in IGNORED_EXTENSIONS)
+# Links to pages that only repeat an article or hold none: the print version of an article
+# (print.php?aid=, /print/, ?action=print), search results, log-in and posting forms.
+_IGNORED_LINKS = re.compile(
+    r"(?:^|[/_.?&=-])print(?:page)?(?:\.\w+)?(?:$|[/?&=_.])|[?&](?:action|do|mod|act)=print\b|"
+    r"/(?:plus/)?search\.\w+|[?&](?:mod|action|do)=(?:search|logging|login|register|post)\b|"
+    r"/(?:member|login|register|signin|signup)(?:/|\.\w+|$)",
+    re.IGNORECASE,
+)
 # Continuation pages jump the queue: an article's pages are held in memory until stitched.
 CONTINUATION_PRIORITY = 10
 # How many followed links the spider remembers to skip repeats without asking the scheduler;
@@ -153,9 +162,13 @@ class ReportsSpider(scrapy.Spider):
             return
         if analysis.kind == "article":
             if analysis.page_number > 1:
-                # Reached a later page first: the article is fetched from its first page.
+                # Reached a later page first: the article is fetched from its first page, and
+                # the page's links are followed all the same (should the first page be dead,
+                # or the page no article page at all, they are the only way on).
                 first = page_key(response.url)[0]
                 yield self._request(first, self.parse)
+                skip = frozenset((*analysis.continuation_urls, first))
+                yield from self._follow(response.url, analysis.links, skip)
                 return
             article = ArticleInProgress(
                 response.url, _validators(response), meta=local_meta(response.meta)
@@ -288,6 +301,8 @@ class ReportsSpider(scrapy.Spider):
         except ValueError:  # not a URL ("http://[x", an IPv6 host that is none)
             return None
         if parts.path.lower().endswith(_IGNORED_SUFFIXES):
+            return None
+        if _IGNORED_LINKS.search(f"{parts.path}?{parts.query}"):
             return None
         if not any(
             parts.hostname == d or parts.hostname.endswith("." + d) for d in self.allowed_domains

@@ -1,0 +1,93 @@
+"""Which links a crawl follows: a later page reached first, print versions, excerpt lists.
+
+Each test serves a small site of its own, written here, and crawls it in a real process.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from crawler.archive import open_archive
+from crawler.serve import ReplayServer
+
+from .conftest import run_cli
+
+PROSE = (
+    "今年以来，我们坚持以人民为中心的发展思想，认真落实各项工作部署，扎实推进重点任务，"
+    "各方面工作取得了新的进展。在具体工作中，注重调查研究，查找问题短板，完善制度措施，"
+    "切实把各项要求落到实处，推动工作质量和效率不断提升，群众满意度持续提高。"
+)
+
+
+def article(title: str, links: str = "", pager: str = "") -> str:
+    return (
+        f"<html><head><meta charset='utf-8'><title>{title}_示例范文网</title></head><body>"
+        f"<div class='nav'><a href='/'>首页</a></div>"
+        f"<h1>{title}</h1><div class='info'>时间：2024-03-05 09:12</div>"
+        f"<div class='content'><p>{PROSE}</p><p>{PROSE}</p></div>"
+        f"<div class='pager'>{pager}</div><div class='links'>{links}</div></body></html>"
+    )
+
+
+def write(site: Path, path: str, html: str) -> None:
+    file = site / path.lstrip("/")
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_text(html, encoding="utf-8")
+
+
+def crawl(root: Path, tmp_path: Path) -> tuple[set[str], dict[str, int]]:
+    """The paths of the stored articles and the paths the server was asked for."""
+    db = tmp_path / "archive.sqlite"
+    with ReplayServer(root) as server:
+        server.start()
+        result = run_cli("crawl", server.url + "/", "--db", str(db))
+        assert result.returncode == 0, result.stderr[-3000:]
+        counts = dict(server.counts)
+    with open_archive(str(db)) as archive:
+        paths = {urlsplit(r["url"]).path for r in archive.iter_records()}
+    return paths, counts
+
+
+def test_a_later_page_whose_first_page_is_dead_still_leads_on(tmp_path: Path) -> None:
+    """Reached first, page 2 sends the crawl to page 1; page 1 is gone, and the other
+    article is linked from page 2 only: it is found all the same."""
+    site = tmp_path / "root" / "site"
+    write(site, "/index.html", "<html><body><a href='/a/100_2.html'>第二页</a></body></html>")
+    write(
+        site,
+        "/a/100_2.html",
+        article(
+            "第一篇工作总结",
+            links="<a href='/b/200.html'>第二篇述职报告</a>",
+            pager="<a href='/a/100.html'>1</a> <a href='/a/100_2.html'>2</a>",
+        ),
+    )
+    write(site, "/b/200.html", article("第二篇述职报告"))
+    stored, counts = crawl(tmp_path / "root", tmp_path)
+    assert counts.get("/a/100.html") == 1  # asked for, and dead
+    assert stored == {"/b/200.html"}
+
+
+def test_print_versions_and_search_pages_are_not_followed(tmp_path: Path) -> None:
+    site = tmp_path / "root" / "site"
+    write(
+        site,
+        "/index.html",
+        "<html><body><a href='/a/1.html'>一篇心得体会</a>"
+        "<form action='/plus/search.php'></form><a href='/plus/search.php?q=x'>搜索</a>"
+        "</body></html>",
+    )
+    write(
+        site,
+        "/a/1.html",
+        article(
+            "一篇心得体会",
+            links="<a href='/print.php?aid=1'>打印本文</a> <a href='/a/print/1.html'>打印版</a>",
+        ),
+    )
+    for path in ("/print.php", "/a/print/1.html", "/plus/search.php"):
+        write(site, path, article("一篇心得体会"))
+    stored, counts = crawl(tmp_path / "root", tmp_path)
+    assert stored == {"/a/1.html"}
+    assert not {"/print.php", "/a/print/1.html", "/plus/search.php"} & set(counts)
