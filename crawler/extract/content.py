@@ -53,11 +53,12 @@ PAGER_LINE = re.compile(
 DISCLAIMER = re.compile(
     r"免责声明|版权声明|版权所有|版权归|本文来源于网络|本文来自网络|来源于网络|如有侵权|"
     r"侵权请|侵删|转载请注明|转载请保留|未经授权|未经许可|本站仅提供|仅供参考|不代表本站|©|"
-    # The page's own address stamped under the text, and a forum's edit notice.
-    r"(?:本文|原文|文章)(?:来源|地址|链接|网址)\s*[:：]\s*(?:https?://|www\.)|本帖最后由|"
-    # A 范文 site's lead-in: "以下是小编为大家整理的…，欢迎阅读参考".
-    r"为大家整理|为大家收集|为大家搜集|小编整理|小编收集|小编为大家"
+    # A forum's edit notice; a 范文 site's lead-in ("以下是小编为大家整理的…，欢迎阅读参考").
+    r"本帖最后由|为大家整理|为大家收集|为大家搜集|小编整理|小编收集|小编为大家"
 )
+# The page's own address stamped under the text: a pattern of its own, as one group of
+# alternatives in DISCLAIMER would cost the plain words there their fast scan.
+OWN_ADDRESS = re.compile(r"(?:本文|原文|文章)(?:来源|地址|链接|网址)\s*[:：]\s*(?:https?://|www\.)")
 # The label of an advertisement slot, a line of its own among the paragraphs.
 AD_LABELS = frozenset(
     ("广告", "推广", "赞助", "广告位", "AD", "Ad", "Advertisement", "ADVERTISEMENT")
@@ -144,7 +145,9 @@ def is_navigation(block: Block) -> bool:
 def is_disclaimer(block: Block) -> bool:
     text = block.text
     return len(text) < 200 and (
-        DISCLAIMER.search(text) is not None or LATIN_DISCLAIMER.search(text) is not None
+        DISCLAIMER.search(text) is not None
+        or LATIN_DISCLAIMER.search(text) is not None
+        or OWN_ADDRESS.search(text) is not None
     )
 
 
