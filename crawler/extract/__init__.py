@@ -74,6 +74,35 @@ EXCERPT_REACH = 2
 EXCERPT_LIST_ITEMS = 4
 # Links to the previous and next article: the frame of an article page.
 ADJACENT_ARTICLE = re.compile(r"^(?:上一篇|下一篇|上一条|下一条|前一篇|后一篇|上篇|下篇)")
+# Titles of the pages a site keeps about itself: prose, but no article.
+SITE_PAGES = frozenset(
+    (
+        "关于我们",
+        "关于本站",
+        "网站简介",
+        "本站简介",
+        "联系我们",
+        "联系方式",
+        "免责声明",
+        "版权声明",
+        "法律声明",
+        "隐私政策",
+        "隐私声明",
+        "用户协议",
+        "服务条款",
+        "网站地图",
+        "投稿须知",
+        "投稿指南",
+        "广告服务",
+        "广告合作",
+        "商务合作",
+        "About",
+        "About Us",
+        "Contact",
+        "Contact Us",
+        "Privacy Policy",
+    )
+)
 # Link texts that are only a date: archive links, not article titles.
 DATE_ONLY = re.compile(r"^[\d\s年月日./-]+$")
 # The path of a site's front page.
@@ -366,6 +395,8 @@ def page_kind(body: bytes, url: str) -> PageKind:
 
 
 def _kind(parsed: _Parsed) -> PageKind:
+    if parsed.title and parsed.title.strip(" 【】[]") in SITE_PAGES:
+        return "other"  # the site speaking of itself, however much prose it holds
     prose = sum(b.prose_chars for b in parsed.body if is_prose(b))
     # Enough running text is an article; a short one needs the frame of an article around it.
     framed = prose >= ARTICLE_PROSE or (prose >= SHORT_ARTICLE_PROSE and _article_frame(parsed))
