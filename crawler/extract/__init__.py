@@ -75,33 +75,11 @@ EXCERPT_LIST_ITEMS = 4
 # Links to the previous and next article: the frame of an article page.
 ADJACENT_ARTICLE = re.compile(r"^(?:上一篇|下一篇|上一条|下一条|前一篇|后一篇|上篇|下篇)")
 # Titles of the pages a site keeps about itself: prose, but no article.
-SITE_PAGES = frozenset(
-    (
-        "关于我们",
-        "关于本站",
-        "网站简介",
-        "本站简介",
-        "联系我们",
-        "联系方式",
-        "免责声明",
-        "版权声明",
-        "法律声明",
-        "隐私政策",
-        "隐私声明",
-        "用户协议",
-        "服务条款",
-        "网站地图",
-        "投稿须知",
-        "投稿指南",
-        "广告服务",
-        "广告合作",
-        "商务合作",
-        "About",
-        "About Us",
-        "Contact",
-        "Contact Us",
-        "Privacy Policy",
-    )
+SITE_PAGE = re.compile(
+    r"^(?:关于(?:我们|本站|本网)|联系(?:我们|本站|方式)|(?:网站|本站|本网)(?:简介|介绍|声明|地图|导航)|"
+    r"(?:免责|版权|隐私|法律)(?:声明|申明|条款|说明|政策)|用户协议|服务条款|投稿(?:须知|指南)|"
+    r"广告(?:服务|合作)|商务合作|about(?: us)?|contact(?: us)?|privacy(?: policy)?)$",
+    re.IGNORECASE,
 )
 # Link texts that are only a date: archive links, not article titles.
 DATE_ONLY = re.compile(r"^[\d\s年月日./-]+$")
@@ -395,7 +373,7 @@ def page_kind(body: bytes, url: str) -> PageKind:
 
 
 def _kind(parsed: _Parsed) -> PageKind:
-    if parsed.title and parsed.title.strip(" 【】[]") in SITE_PAGES:
+    if parsed.title and _about_the_site(parsed.title.strip(" 【】[]"), parsed):
         return "other"  # the site speaking of itself, however much prose it holds
     prose = sum(b.prose_chars for b in parsed.body if is_prose(b))
     # Enough running text is an article; a short one needs the frame of an article around it.
@@ -419,6 +397,16 @@ def _kind(parsed: _Parsed) -> PageKind:
     if sections >= FRONT_PAGE_SECTIONS or (sections >= 2 and _is_site_root(parsed.url)):
         return "other"
     return "list"
+
+
+def _about_the_site(title: str, parsed: _Parsed) -> bool:
+    """关于我们, 免责声明, 网站地图 …, or 关于 followed by the site's own name."""
+    if SITE_PAGE.match(title):
+        return True
+    if not title.startswith("关于") or len(title) > 20:
+        return False
+    site = site_of(parsed.page, parsed.head, parsed.url)
+    return bool(site) and title[2:].startswith(site)
 
 
 def _is_title_link(block: Block) -> bool:
@@ -467,6 +455,6 @@ def _excerpt_list(parsed: _Parsed) -> bool:
     items = sum(opens_item(block) for block in prose)
     if not items or items * 2 < len(prose):
         return False
-    if items >= EXCERPT_LIST_ITEMS:
-        return True
+    if items >= EXCERPT_LIST_ITEMS or (items >= 2 and items == len(prose)):
+        return True  # (a tag page of two posts: nothing but excerpts)
     return sum(1 for b in blocks if is_prose(b) and opens_item(b)) >= EXCERPT_LIST_ITEMS

@@ -81,8 +81,9 @@ _SEPARATORS = frozenset(" \t(（【[|｜/丨。；;，,")
 BARE_LABEL = re.compile(r"(?:^|(?<=\s))(?P<label>作者|发布者|发布人|撰稿|责任编辑|编辑|来源)\s+")
 _BYLINE_DATE = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
 BYLINE_MAX = 80
-# Counters that end a value without a colon of their own: "市发展改革委阅读 2.3万", "浏览123次".
-COUNTER = re.compile(r"(?:阅读|浏览|点击|人气|评论|访问)(?:量|数|次数)?\s*[:：]?\s*\d")
+# Counters that end a value without a colon of their own: "市发展改革委阅读 2.3万", "浏览123次",
+# "阅读(1745)".
+COUNTER = re.compile(r"(?:阅读|浏览|点击|人气|评论|访问)(?:量|数|次数)?\s*[:：(（]?\s*\d")
 _AUTHOR_SLASH = re.compile(r"^[(（]?\s*文\s*[/|｜]\s*(?P<value>[^\s/|｜]{1,20})")
 _VALUE_TRIM = " \t|｜/丨·•-—,，;；)）】]【[(（"
 

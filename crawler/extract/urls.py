@@ -11,7 +11,8 @@ TRACKING_PARAMS = re.compile(
     r"scene|clicktime|enterid|wfr|ref_src)$",
     re.IGNORECASE,
 )
-PAGE_PARAMS = ("page", "p", "pn", "pg", "pageno", "page_no", "pagenum", "pageindex", "currentpage")
+# In order of preference: /?p=231&page=2 is page 2 of post 231.
+PAGE_PARAMS = ("page", "pageno", "page_no", "pagenum", "pageindex", "currentpage", "pn", "pg", "p")
 # More pages than this in a pager's count is a list's pager, not an article's.
 MAX_PAGES = 50
 # 123_2.html, 123-2.html, 123_2.shtml, index_2.htm
@@ -53,10 +54,11 @@ def page_key(url: str) -> tuple[str, int]:
     """The URL of the article with its page number removed, and that number (1 when absent)."""
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True) if parts.query else []
-    for name, value in query:
-        if name.lower() in PAGE_PARAMS and value.isdigit():
-            rest = urlencode([(k, v) for k, v in query if k != name])
-            return urlunsplit((parts.scheme, parts.netloc, parts.path, rest, "")), int(value)
+    name = _page_param(query)
+    if name is not None:
+        rest = urlencode([(k, v) for k, v in query if k != name])
+        value = next(v for k, v in query if k == name)
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, rest, "")), int(value)
     match = _PATH_PAGE.match(parts.path)
     if match:
         path = match.group("stem") + match.group("ext")
@@ -72,14 +74,24 @@ def page_key(url: str) -> tuple[str, int]:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, "")), 1
 
 
+def _page_param(query: list[tuple[str, str]]) -> str | None:
+    """The query parameter that numbers the page, if any: the first of PAGE_PARAMS present
+    with a number. A lone p is a post's id (WordPress /?p=231), not a page number."""
+    numbered = {k.lower(): k for k, v in query if v.isdigit()}
+    for param in PAGE_PARAMS:
+        if param in numbered and (param != "p" or len(query) > 1):
+            return numbered[param]
+    return None
+
+
 def with_page(url: str, number: int) -> str | None:
     """url, a page of an article, changed to show page number instead (None: no page in it)."""
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True)
-    for position, (name, value) in enumerate(query):
-        if name.lower() in PAGE_PARAMS and value.isdigit():
-            query[position] = (name, str(number))
-            return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+    name = _page_param(query)
+    if name is not None:
+        query = [(k, str(number) if k == name else v) for k, v in query]
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
     for pattern in (_PATH_PAGE, _DIR_PAGE):
         match = pattern.match(parts.path)
         if match:

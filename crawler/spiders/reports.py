@@ -43,18 +43,27 @@ from pipelines.store import archive_of
 
 _IGNORED_SUFFIXES = tuple(f".{ext}" for ext in IGNORED_EXTENSIONS)
 # Links to pages that only repeat an article or hold none: the print version of an article
-# (print.php?aid=, /print/, ?action=print), search results, log-in and posting forms.
+# (print.php?aid=, /print/, ?action=print), a comment-reply copy (WordPress ?replytocom=),
+# feeds, search results, log-in and posting forms.
 _IGNORED_LINKS = re.compile(
     r"(?:^|[/_.?&=-])print(?:page)?(?:\.\w+)?(?:$|[/?&=_.])|[?&](?:action|do|mod|act)=print\b|"
+    r"[?&]replytocom=|/(?:feed|rss|atom)(?:/|\.xml|$)|[?&]feed=|"
     r"/(?:plus/)?search\.\w+|[?&](?:mod|action|do)=(?:search|logging|login|register|post)\b|"
-    r"/(?:member|login|register|signin|signup)(?:/|\.\w+|$)",
+    r"/(?:wp-login|wp-admin|member|login|register|signin|signup)(?:/|\.\w+|$)",
     re.IGNORECASE,
 )
+
 # Continuation pages jump the queue: an article's pages are held in memory until stitched.
 CONTINUATION_PRIORITY = 10
 # How many followed links the spider remembers to skip repeats without asking the scheduler;
 # bounded, so memory does not grow with the site (the duplicate filter stays the authority).
 RECENT_LINKS = 20_000
+
+
+def _is_xml(content_type: str) -> bool:
+    """A feed or other XML document (not XHTML): no page to read, whatever linked to it."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    return "html" not in media and media.endswith(("/xml", "+xml"))
 
 
 class StartURLError(ValueError):
@@ -200,6 +209,9 @@ class ReportsSpider(scrapy.Spider):
         if article.pending:
             number = min(article.pending)
             url = article.pending.pop(number)
+            # Fetched unfiltered, so the duplicate filter never learns of it: a link to it
+            # from another page must not fetch it again.
+            self._seen_recently(url)
             yield scrapy.Request(
                 url,
                 callback=self.parse_continuation,
@@ -233,7 +245,7 @@ class ReportsSpider(scrapy.Spider):
             "kind": "other",
             **response.meta.get("warc", {}),
         }
-        if not isinstance(response, TextResponse):
+        if not isinstance(response, TextResponse) or _is_xml(content_type):
             record_page(self.crawler, response.url, **page)
             return None
         try:
@@ -273,20 +285,25 @@ class ReportsSpider(scrapy.Spider):
     def _follow(
         self, base: str, hrefs: list[str], skip: frozenset[str]
     ) -> Iterator[scrapy.Request]:
-        recent = self._recently_followed
         for href in hrefs:
             url = self._followable(base, href)
             if not url or url in skip:
                 continue
-            if url in recent:
-                # Menus and side lists repeat on every page: the scheduler would drop the
-                # request as a duplicate, after costing as much as a new one to build.
-                recent.move_to_end(url)
-                continue
-            recent[url] = None
-            if len(recent) > RECENT_LINKS:
-                recent.popitem(last=False)
-            yield self._request(url, self.parse)
+            # Menus and side lists repeat on every page: the scheduler would drop the
+            # request as a duplicate, after costing as much as a new one to build.
+            if not self._seen_recently(url):
+                yield self._request(url, self.parse)
+
+    def _seen_recently(self, url: str) -> bool:
+        """Whether url was requested lately (and remember that it is now)."""
+        recent = self._recently_followed
+        if url in recent:
+            recent.move_to_end(url)
+            return True
+        recent[url] = None
+        if len(recent) > RECENT_LINKS:
+            recent.popitem(last=False)
+        return False
 
     def _followable(self, base: str, href: str) -> str | None:
         """The absolute URL of a link worth following, or None (other site, media, mailto…)."""
