@@ -69,7 +69,7 @@ def test_a_later_page_whose_first_page_is_dead_still_leads_on(tmp_path: Path) ->
     assert stored == {"/b/200.html"}
 
 
-def test_print_versions_and_search_pages_are_not_followed(tmp_path: Path) -> None:
+def test_print_versions_reply_links_feeds_search_and_login_are_not_followed(tmp_path: Path) -> None:
     site = tmp_path / "root" / "site"
     write(
         site,
@@ -83,11 +83,17 @@ def test_print_versions_and_search_pages_are_not_followed(tmp_path: Path) -> Non
         "/a/1.html",
         article(
             "一篇心得体会",
-            links="<a href='/print.php?aid=1'>打印本文</a> <a href='/a/print/1.html'>打印版</a>",
+            links="<a href='/print.php?aid=1'>打印本文</a> <a href='/a/print/1.html'>打印版</a>"
+            "<a href='/a/1.html?replytocom=7'>回复</a> <a href='/feed/'>RSS</a>"
+            "<a href='/wp-login.php'>登录</a>",
         ),
     )
-    for path in ("/print.php", "/a/print/1.html", "/plus/search.php"):
-        write(site, path, article("一篇心得体会"))
+    ignored = ("/print.php", "/a/print/1.html", "/plus/search.php", "/feed/", "/wp-login.php")
+    for path in ignored:
+        write(
+            site, path if not path.endswith("/") else path + "index.html", article("一篇心得体会")
+        )
     stored, counts = crawl(tmp_path / "root", tmp_path)
     assert stored == {"/a/1.html"}
-    assert not {"/print.php", "/a/print/1.html", "/plus/search.php"} & set(counts)
+    assert counts.get("/a/1.html") == 1  # not again as ?replytocom=7
+    assert not set(ignored) & set(counts)

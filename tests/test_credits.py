@@ -53,6 +53,11 @@ def test_a_credit_without_letters_names_nobody(
         # Discuz portal: the poster is a placeholder, the original author is the author;
         # counters (查看, 评论) end a value without a space before their colon.
         ("", "发布者: admin| 查看: 1234| 评论: 0|原作者: 王建华|来自: 党建网", "王建华", "党建网"),
+        # A WordPress theme's meta row: the counters close the value in brackets.
+        ("", "作者：李文静 阅读(1745) 评论(2)", "李文静", None),
+        ("", "作者：admin 阅读(1717) 评论(3)", None, None),
+        # Traditional spellings of the labels (a Taiwan site): the values stay as written.
+        ("", "作者：林怡君 來源：讀者投稿 人氣：2,418", "林怡君", "讀者投稿"),
         # Reviewers and photographers are not authors; 来源 naming the site itself is 本站.
         ("", "作者：刘思雨 来源：范文网 审核：陈建国 图片：校团委", "刘思雨", None),
     ],

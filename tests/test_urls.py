@@ -54,6 +54,19 @@ def test_page_numbers_of_an_article() -> None:
     ]
 
 
+def test_a_lone_p_is_a_post_id_not_a_page() -> None:
+    """WordPress default permalinks: /?p=231 is post 231; its second page is &page=2."""
+    assert page_key("http://example.cn/?p=231") == ("http://example.cn/?p=231", 1)
+    assert page_key("http://example.cn/?p=231&page=2") == ("http://example.cn/?p=231", 2)
+    assert page_key("http://example.cn/list.php?tid=3&p=2") == (
+        "http://example.cn/list.php?tid=3",
+        2,
+    )
+    assert same_article_pages("http://example.cn/?p=231", ["/?p=231&page=2", "/?p=232"]) == [
+        "http://example.cn/?p=231&page=2"
+    ]
+
+
 def test_hrefs_that_are_no_urls_are_skipped() -> None:
     # urljoin raises ValueError on a bracketed host that is no IP address; the page's other
     # links still count.

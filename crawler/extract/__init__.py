@@ -188,7 +188,7 @@ def _override_texts(root: etree._Element, rules: FieldRules) -> dict[str, list[e
 def _record(parsed: _Parsed, rules: FieldRules) -> Report:
     head, page, body_list = parsed.head, parsed.page, parsed.body
     title, title_block = parsed.title, parsed.title_block
-    site = site_of(page, head, parsed.url)
+    site = site_of(page, head, parsed.url, title)
     first_body = body_list[0].index if body_list else len(page.blocks)
     last_body = body_list[-1].index if body_list else first_body
     start = title_block.index if title_block is not None else max(first_body - 8, 0)

@@ -22,6 +22,11 @@ LIST_HEADING = re.compile(
     r"related|popular|recommended|latest|recent|more)",
     re.IGNORECASE,
 )
+# A longer heading that names its article before the list: "【…】相关文章：", "…的相关推荐".
+LIST_HEADING_END = re.compile(
+    r"(?:相关|推荐|延伸|热门|猜你喜欢)(?:文章|阅读|范文|推荐|内容)?\s*[:：]?$"
+)
+LONG_LIST_HEADING = 50
 COMMENT_HEADING = re.compile(r"(评论|留言|回复|跟帖|comments?|leave a reply)", re.IGNORECASE)
 # Numbered section headings are the article's own, whatever words they contain.
 NUMBERED_HEADING = re.compile(
@@ -158,6 +163,8 @@ _HEADING_FRAME = " >»更多:：[]【】()"
 def is_list_heading(block: Block) -> bool:
     """A short title such as 热门文章, 相关推荐 or 网友评论 that opens a list or a comment box."""
     text = block.text
+    if len(text) <= LONG_LIST_HEADING and LIST_HEADING_END.search(text) and block.punctuation <= 1:
+        return True  # "【党纪学习教育心得体会3篇】相关文章："
     if len(text) > 16 and text[0] not in _HEADING_FRAME and text[-1] not in _HEADING_FRAME:
         return False  # too long, and strip() would copy a whole paragraph to find that out
     text = text.strip(_HEADING_FRAME)

@@ -28,6 +28,10 @@ BREADCRUMB_LABEL = re.compile(
 BREADCRUMB_SEPARATOR = re.compile(r"[>»›→＞/]|&gt;")
 # The arrows between a trail's sections ("/" also separates a menu's items).
 BREADCRUMB_ARROW = re.compile(r"[>»›→＞]|&gt;")
+# Links to the previous and next article or page, which arrows often frame.
+ADJACENT_LINK = re.compile(
+    r"^[«‹<\s]*(?:上一|下一|前一|后一|上|下)(?:篇|页|条|章)|^(?:previous|next)\b", re.I
+)
 # A section's name is short, never an article's title; a trail has a few of them.
 CRUMB_MAX = 15
 MAX_CRUMBS = 8
@@ -128,10 +132,13 @@ def title_of(page: Page, head: HeadInfo) -> tuple[str | None, Block | None]:
         )
         if shown and text != (segments[-1] if len(segments) > 1 else None):
             return text, block
-    wanted = {t for t in (first_segment, social, full) if t}
-    for block in page.blocks:
-        if block.text in wanted and block.link_density < 1:
-            return block.text, block
+    # A block showing a part of <title>: the longest such part is the title, whether the
+    # site's name comes after it or (鹤川市人民医院--院长述职报告) before.
+    wanted = {t for t in (*segments, social, full) if t}
+    showing = [b for b in page.blocks if b.text in wanted and b.link_density < 1]
+    if showing:
+        block = max(showing, key=lambda b: len(b.text))
+        return block.text, block
     h1 = [b for b in headings if b.element.tag == "h1"]
     if len(h1) == 1:
         return h1[0].text, h1[0]
@@ -141,14 +148,15 @@ def title_of(page: Page, head: HeadInfo) -> tuple[str | None, Block | None]:
     return first_segment or None, None
 
 
-def site_of(page: Page, head: HeadInfo, url: str) -> str:
-    """The site's own name: og:site_name, the <title> suffix, a welcome banner, else the host."""
+def site_of(page: Page, head: HeadInfo, url: str, title: str | None = None) -> str:
+    """The site's own name: og:site_name, the <title> suffix (its prefix where the title is
+    the suffix), a welcome banner, else the host."""
     named = head.first(SITE_META) or head.ld("publisher")
     if named:
         return named
     segments = head.title_segments
     if len(segments) >= 2:
-        return segments[-1]
+        return segments[0] if title and segments[-1] == title else segments[-1]
     for block in page.blocks[:12]:
         match = WELCOME_BANNER.search(block.text)
         if match:
@@ -230,6 +238,8 @@ def _is_trail(block: Block, site: str, title_at: int | None) -> bool:
         return True
     if len(text) > 100 or any(len(link) > CRUMB_MAX for link in links):
         return False
+    if any(ADJACENT_LINK.match(link) for link in links):
+        return False  # « 上一篇 | 下一篇 »: arrows, but no trail
     if len(BREADCRUMB_ARROW.findall(text)) < len(links) - 1:
         return False
     above_title = title_at is not None and block.index < title_at
@@ -270,14 +280,18 @@ def date_of(
     visible = parse_date(labelled.values["date"], zone) if "date" in labelled.values else None
     if visible:
         return next((m for m in machine if _refines(m, visible)), visible)
+    shown = next(
+        (
+            found
+            for block in header
+            if len(block.text) <= 100 and (found := parse_date(block.text, zone))
+        ),
+        None,
+    )
     if machine:
-        return machine[0]
-    for block in header:
-        if len(block.text) <= 100:
-            found = parse_date(block.text, zone)
-            if found:
-                return found
-    return None
+        # A date-only meta tag yields to the same day shown with its time under the title.
+        return shown if shown and _refines(shown, machine[0]) else machine[0]
+    return shown
 
 
 def _refines(precise: str, shown: str) -> bool:

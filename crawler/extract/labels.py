@@ -62,7 +62,25 @@ LABELS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-_LABEL_FIELD = {label: name for name, labels in LABELS.items() for label in labels}
+# Taiwan and Hong Kong sites write the same labels in traditional characters (來源, 標籤,
+# 責任編輯, 發佈時間): each label's traditional spelling, character by character.
+_TRADITIONAL = str.maketrans(
+    "来标签关键词责编辑单发时间栏类点击阅读浏览评论内题页数录审图气访问热号体复对终摄处荐",
+    "來標籤關鍵詞責編輯單發時間欄類點擊閱讀瀏覽評論內題頁數錄審圖氣訪問熱號體復對終攝處薦",
+)
+
+
+def _spellings(label: str) -> set[str]:
+    traditional = label.translate(_TRADITIONAL)
+    return {label, traditional, traditional.replace("布", "佈")}
+
+
+_LABEL_FIELD = {
+    spelling: name
+    for name, labels in LABELS.items()
+    for label in labels
+    for spelling in _spellings(label)
+}
 _ALTERNATION = "|".join(
     re.escape(label).replace("\\ ", r"\s*") for label in sorted(_LABEL_FIELD, key=len, reverse=True)
 )
@@ -75,7 +93,7 @@ LABEL_PATTERN = re.compile(rf"[【\[]?(?P<label>{_ALTERNATION})\s*(?:[:：]|[】
 # most lines with a colon hold no label, and this rules them out several times faster.
 _LABEL_HINT = re.compile(rf"(?:{_ALTERNATION})\s*[:：】\]]")
 # Characters after which a label always starts a new item.
-_SEPARATORS = frozenset(" \t(（【[|｜/丨。；;，,")
+_SEPARATORS = frozenset(" \t(（【】[]|｜/丨。；;，,")
 # Colon-less labels of a byline ("发布于 2022年11月3日 作者 青灯", "By Jane Doe"): read only on
 # short lines that carry a date, where they cannot be prose.
 BARE_LABEL = re.compile(r"(?:^|(?<=\s))(?P<label>作者|发布者|发布人|撰稿|责任编辑|编辑|来源)\s+")
