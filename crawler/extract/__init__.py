@@ -135,11 +135,16 @@ class _Parsed:
     title: str | None = None
     title_block: Block | None = None
     links: list[str] = field(default_factory=list)
+    # A pager drawn as a drop-down (<select> of 第1页/共3页 …): (text, value) of its options.
+    options: list[tuple[str, str]] = field(default_factory=list)
 
 
 # Every link of the page, read before segmentation drops hidden parts: the crawler follows
 # them from this one parse instead of parsing the page again.
 _LINK_HREFS = etree.XPath("//a/@href", smart_strings=False)
+_OPTIONS = etree.XPath("//select/option[@value]")
+# The text of a drop-down pager's option: 2, 第2页, 第2页/共3页.
+PAGER_OPTION = re.compile(r"^第?\s*\d{1,3}\s*页?(?:\s*/\s*共?\s*\d{1,3}\s*页?)?$")
 
 
 def _prepare(
@@ -164,12 +169,26 @@ def _prepare(
     # Read before segment() drops scripts and hidden elements from the tree.
     field_texts = _field_texts(overrides)
     links = cast("list[str]", _LINK_HREFS(root))
+    # (Looked for only where the bytes hold an <option>: the walk below drops <select>.)
+    options = _pager_options(root) if b"<option" in body or b"<OPTION" in body else []
     page = segment(root)
     containers = overrides.pop("body", None) or find_containers(page)
     body_list = body_blocks(page, containers)
-    parsed = _Parsed(url, encoding, head, page, containers, body_list, field_texts, links=links)
+    parsed = _Parsed(
+        url, encoding, head, page, containers, body_list, field_texts, links=links, options=options
+    )
     parsed.title, parsed.title_block = title_of(page, head)
     return parsed
+
+
+def _pager_options(root: etree._Element) -> list[tuple[str, str]]:
+    """(text, value) of the options that read like a pager's pages."""
+    found = []
+    for option in cast("list[etree._Element]", _OPTIONS(root)):
+        text = fold(option.text)
+        if text and PAGER_OPTION.match(text):
+            found.append((text, option.get("value") or ""))
+    return found
 
 
 def _override_texts(root: etree._Element, rules: FieldRules) -> dict[str, list[etree._Element]]:
@@ -360,6 +379,11 @@ def _continuations(parsed: _Parsed) -> list[str]:
             stated = PAGE_COUNT.search(block.text)
             if stated:
                 total = max(total, int(stated.group("total") or stated.group("of")))
+    for text, value in parsed.options:
+        hrefs.append(value)
+        stated = PAGE_COUNT.search(text)
+        if stated:
+            total = max(total, int(stated.group("total") or stated.group("of")))
     return same_article_pages(parsed.url, hrefs, total) if hrefs else []
 
 
