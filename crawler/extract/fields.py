@@ -280,6 +280,8 @@ def date_of(
     visible = parse_date(labelled.values["date"], zone) if "date" in labelled.values else None
     if visible:
         return next((m for m in machine if _refines(m, visible)), visible)
+    if machine and not machine[0].endswith("T00:00:00", 0, 19):
+        return machine[0]
     shown = next(
         (
             found
