@@ -21,7 +21,14 @@ from lxml import etree
 
 from ..items import Credits, Report
 from .blocks import Block, Page, parse, parse_utf8, segment
-from .content import body_blocks, find_containers, is_disclaimer, is_navigation, is_prose
+from .content import (
+    body_blocks,
+    find_containers,
+    is_comment_heading,
+    is_disclaimer,
+    is_navigation,
+    is_prose,
+)
 from .dates import CHINA, DATE_PATTERN, parse_date
 from .decode import decode_html, looks_utf8
 from .fields import (
@@ -214,8 +221,14 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
     # Labelled lines live between the title and a little after the body's end, navigation
     # aside. (The body's blocks passed the navigation test already.)
     kept = {b.index for b in body_list}
+    # The region ends at a comment heading after the body: the 作者 and 时间 lines of comments
+    # name their writers and dates, not the article's.
+    end = next(
+        (b.index for b in page.blocks[last_body + 1 : last_body + 16] if is_comment_heading(b)),
+        last_body + 16,
+    )
     labelled = read_labelled(
-        page.blocks[start : last_body + 16],
+        page.blocks[start:end],
         lambda block: block.index not in kept and is_navigation(block),
     )
     # The lines between the title and the body: where an unlabelled date may stand.

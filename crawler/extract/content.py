@@ -156,6 +156,8 @@ def is_disclaimer(block: Block) -> bool:
     )
 
 
+# The count a heading may show: 网友评论（20条）, 相关文章 (8).
+HEADING_COUNT = re.compile(r"\s*[（(]\s*\d+\s*[条篇个]?\s*[)）]$")
 # What may frame a list heading: "更多>>", "【热门文章】", "相关推荐:".
 _HEADING_FRAME = " >»更多:：[]【】()"
 
@@ -168,9 +170,18 @@ def is_list_heading(block: Block) -> bool:
     if len(text) > 16 and text[0] not in _HEADING_FRAME and text[-1] not in _HEADING_FRAME:
         return False  # too long, and strip() would copy a whole paragraph to find that out
     text = text.strip(_HEADING_FRAME)
-    if not text or len(text) > 16 or NUMBERED_HEADING.match(text) or block.punctuation > 1:
+    marks = block.punctuation
+    counted = HEADING_COUNT.search(text)
+    if counted:  # 网友评论（20条）: the count's brackets are no prose
+        text, marks = text[: counted.start()], marks - 2
+    if not text or len(text) > 16 or NUMBERED_HEADING.match(text) or marks > 1:
         return False
     return bool(LIST_HEADING.search(text) or COMMENT_HEADING.search(text))
+
+
+def is_comment_heading(block: Block) -> bool:
+    """网友评论, 发表评论, Leave a reply: the heading of a comment box."""
+    return is_list_heading(block) and COMMENT_HEADING.search(block.text) is not None
 
 
 def _dropped_sections(

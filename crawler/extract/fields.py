@@ -35,6 +35,7 @@ ADJACENT_LINK = re.compile(
 # A section's name is short, never an article's title; a trail has a few of them.
 CRUMB_MAX = 15
 MAX_CRUMBS = 8
+MAX_TAGS = 12
 # How long a line holding only a breadcrumb label may be ("您现在的位置：").
 CRUMB_LABEL_MAX = 12
 HOME_LINKS = frozenset(("首页", "网站首页", "主页", "返回首页", "home", "Home", "HOME"))
@@ -103,6 +104,10 @@ def read_labelled(
                 if following is not None:
                     item.value = following.text
                     found.consumed.add(following.index)
+            if item.field == "tags" and not item.value and len(items) == 1:
+                # "标签：" over a list of tag links, one to an <li>.
+                tags = _links_after(blocks, position, MAX_TAGS)
+                item.value = " ".join(tags)
             if item.field == "tags" and len(block.links) >= 2:
                 # Tags glued together by their links: the links are the items.
                 inside = [link for link in block.links if link in item.value]
@@ -211,7 +216,7 @@ def _breadcrumb_category(
         labelled = BREADCRUMB_LABEL.search(text)
         if labelled and not links:
             # "您现在的位置：" alone, each section a block of its own (<li>s of an <ol>).
-            links = _crumbs_after(blocks, position)
+            links = _links_after(blocks, position, MAX_CRUMBS)
         elif not labelled and not _is_trail(block, site, title_at):
             continue
         names = [
@@ -246,14 +251,15 @@ def _is_trail(block: Block, site: str, title_at: int | None) -> bool:
     return above_title or links[0] == site or (bool(site) and site in links[0])
 
 
-def _crumbs_after(blocks: list[Block], position: int) -> list[str]:
-    """The links of the short link blocks that follow a breadcrumb label."""
-    crumbs: list[str] = []
-    for block in blocks[position + 1 : position + 1 + MAX_CRUMBS]:
+def _links_after(blocks: list[Block], position: int, most: int) -> list[str]:
+    """The links of the short link blocks that follow a label standing alone (a breadcrumb's,
+    a tag line's): its items, one to an <li>."""
+    found: list[str] = []
+    for block in blocks[position + 1 : position + 1 + most]:
         if not block.links or block.link_density <= 0.5 or len(block.text) > CRUMB_MAX * 2:
             break
-        crumbs.extend(block.links)
-    return crumbs
+        found.extend(block.links)
+    return found
 
 
 def date_of(

@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Label spellings per field, longest first within a field so that 作者单位 wins over 作者.
+# Label spellings per field, longest first within a field so that 作者单位 wins over 作者. A space
+# in a label stands for any run of space, or none: "摘 要" reads 摘要, 摘 要 and 摘　要.
 LABELS: dict[str, tuple[str, ...]] = {
-    "abstract": ("内容摘要", "内容提要", "摘要", "提要", "Abstract", "ABSTRACT", "Summary"),
-    "keywords": ("关键词", "关键字", "关 键 词", "Keywords", "KEYWORDS", "Key words", "Key Words"),
+    "abstract": ("内容摘要", "内容提要", "摘 要", "提要", "Abstract", "ABSTRACT", "Summary"),
+    "keywords": ("关 键 词", "关 键 字", "Keywords", "KEYWORDS", "Key words", "Key Words"),
     "author_unit": ("作者单位", "单位"),
     "editor": ("责任编辑", "责编", "编辑", "Editor"),
     "author": ("原作者", "作者", "撰稿", "撰文", "文字", "发布者", "发布人", "Author", "By"),
@@ -81,6 +82,7 @@ _LABEL_FIELD = {
     for label in labels
     for spelling in _spellings(label)
 }
+_FIELD_BY_COMPACT = {label.replace(" ", ""): name for label, name in _LABEL_FIELD.items()}
 _ALTERNATION = "|".join(
     re.escape(label).replace("\\ ", r"\s*") for label in sorted(_LABEL_FIELD, key=len, reverse=True)
 )
@@ -218,12 +220,7 @@ def _bare_labels(line: str) -> list[LabelledValue]:
 
 
 def _field_of(label: str) -> str:
-    compact = re.sub(r"\s+", "", label)
-    return (
-        _LABEL_FIELD.get(label)
-        or _LABEL_FIELD.get(compact)
-        or ("keywords" if compact in ("关键词", "Keywords", "Keywords") else "noise")
-    )
+    return _FIELD_BY_COMPACT.get(re.sub(r"\s+", "", label), "noise")
 
 
 def clean_value(value: str | None) -> str | None:

@@ -117,7 +117,9 @@ def same_article_pages(url: str, hrefs: list[str], total: int = 0) -> list[str]:
         except ValueError:  # no URL at all ("http://[x", a port of 99999): no page of ours
             continue
         if other_key.rstrip("/") == key.rstrip("/") and other_number != number and absolute != url:
-            if other_number == 1:
+            if other_number == 1 and urlsplit(absolute).query != urlsplit(other_key).query:
+                # ?page=1 is the article's bare URL; a path's -1 (PHPCMS show-12-345-1.html)
+                # is the first page's own name and stays.
                 absolute = key
             found.setdefault(other_number, absolute)
     numbered = [found[n] for n in found if n > 1]

@@ -43,12 +43,14 @@ from pipelines.store import archive_of
 
 _IGNORED_SUFFIXES = tuple(f".{ext}" for ext in IGNORED_EXTENSIONS)
 # Links to pages that only repeat an article or hold none: the print version of an article
-# (print.php?aid=, /print/, ?action=print), a comment-reply copy (WordPress ?replytocom=),
-# feeds, search results, log-in and posting forms.
+# (print.php?aid=, /print/, ?action=print, EmpireCMS /e/DoPrint/), a comment-reply copy
+# (WordPress ?replytocom=), feeds, search results, log-in and posting forms.
 _IGNORED_LINKS = re.compile(
-    r"(?:^|[/_.?&=-])print(?:page)?(?:\.\w+)?(?:$|[/?&=_.])|[?&](?:action|do|mod|act)=print\b|"
+    r"(?:^|[/_.?&=-])(?:do)?print(?:page)?(?:\.\w+)?(?:$|[/?&=_.])|"
+    r"[?&](?:action|do|mod|act)=print\b|"
     r"[?&]replytocom=|/(?:feed|rss|atom)(?:/|\.xml|$)|[?&]feed=|"
-    r"/(?:plus/)?search\.\w+|[?&](?:mod|action|do)=(?:search|logging|login|register|post)\b|"
+    r"/(?:plus/)?search\.\w+|[?&]m=member\b|"
+    r"[?&](?:mod|action|do|a|ac|act)=(?:search|logging|login|logout|register|post)\b|"
     r"/(?:wp-login|wp-admin|member|login|register|signin|signup)(?:/|\.\w+|$)",
     re.IGNORECASE,
 )
@@ -174,7 +176,10 @@ class ReportsSpider(scrapy.Spider):
                 # Reached a later page first: the article is fetched from its first page, and
                 # the page's links are followed all the same (should the first page be dead,
                 # or the page no article page at all, they are the only way on).
-                first = page_key(response.url)[0]
+                first = next(
+                    (u for u in analysis.continuation_urls if page_key(u)[1] == 1),
+                    page_key(response.url)[0],
+                )
                 yield self._request(first, self.parse)
                 skip = frozenset((*analysis.continuation_urls, first))
                 yield from self._follow(response.url, analysis.links, skip)
