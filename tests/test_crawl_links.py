@@ -20,9 +20,10 @@ PROSE = (
 )
 
 
-def article(title: str, links: str = "", pager: str = "") -> str:
+def article(title: str, links: str = "", pager: str = "", canonical: str = "") -> str:
+    link = f"<link rel='canonical' href='{canonical}'>" if canonical else ""
     return (
-        f"<html><head><meta charset='utf-8'><title>{title}_示例范文网</title></head><body>"
+        f"<html><head><meta charset='utf-8'><title>{title}_示例范文网</title>{link}</head><body>"
         f"<div class='nav'><a href='/'>首页</a></div>"
         f"<h1>{title}</h1><div class='info'>时间：2024-03-05 09:12</div>"
         f"<div class='content'><p>{PROSE}</p><p>{PROSE}</p></div>"
@@ -97,3 +98,21 @@ def test_print_versions_reply_links_feeds_search_and_login_are_not_followed(tmp_
     assert stored == {"/a/1.html"}
     assert counts.get("/a/1.html") == 1  # not again as ?replytocom=7
     assert not set(ignored) & set(counts)
+
+
+def test_a_copy_is_stored_at_the_address_it_names_as_its_own(tmp_path: Path) -> None:
+    """A dynamic copy names its static address (rel=canonical): one record, at that address.
+    A canonical naming the front page (a misconfigured template) is ignored."""
+    site = tmp_path / "root" / "site"
+    write(
+        site,
+        "/index.html",
+        "<html><body><a href='/show.php'>一篇工作总结</a><a href='/b/2.html'>述职报告</a>"
+        "</body></html>",
+    )
+    write(site, "/show.php", article("一篇工作总结", canonical="/a/1.html"))
+    write(site, "/a/1.html", article("一篇工作总结", canonical="/a/1.html"))
+    write(site, "/b/2.html", article("一篇述职报告", canonical="/"))
+    stored, counts = crawl(tmp_path / "root", tmp_path)
+    assert stored == {"/a/1.html", "/b/2.html"}
+    assert counts.get("/a/1.html") == 1

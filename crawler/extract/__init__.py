@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Literal, cast
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
@@ -126,6 +126,7 @@ class PageAnalysis:
     page_number: int  # 1 for an article's first page, 2 for its _2 page, …
     links: list[str] = field(default_factory=list)  # every <a href> as written, in page order
     cut_off: bool = False  # the HTML stops mid-way: what it holds is only part of the page
+    canonical: str | None = None  # the address the page gives itself (<link rel=canonical>)
 
 
 @dataclass(slots=True)
@@ -304,7 +305,20 @@ def analyse(
         page_number=page_key(url)[1] if pages else 1,
         links=parsed.links,
         cut_off=cut_off(body),
+        canonical=_canonical_link(parsed),
     )
+
+
+def _canonical_link(parsed: _Parsed) -> str | None:
+    """<link rel="canonical">, absolute; None when absent or no http(s) URL."""
+    href = parsed.head.canonical
+    if not href:
+        return None
+    try:
+        absolute = urljoin(parsed.url, href).split("#", 1)[0]
+    except ValueError:
+        return None
+    return absolute if absolute.startswith(("http://", "https://")) else None
 
 
 def _field_texts(overrides: Mapping[str, list[etree._Element]]) -> dict[str, str]:

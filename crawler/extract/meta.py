@@ -60,6 +60,7 @@ class HeadInfo:
     title: str = ""  # the <title> text
     meta: dict[str, str] = field(default_factory=dict)  # lower-cased name/property -> content
     json_ld: list[dict[str, object]] = field(default_factory=list)  # Article-like objects
+    canonical: str = ""  # <link rel="canonical" href>, as written
 
     def first(self, names: tuple[str, ...]) -> str | None:
         for name in names:
@@ -101,6 +102,10 @@ def read_head(root: etree._Element) -> HeadInfo:
     title = root.find(".//title")
     if title is not None:
         info.title = fold(title.text_content() if hasattr(title, "text_content") else title.text)
+    for link in root.iter("link"):
+        if (link.get("rel") or "").strip().lower() == "canonical" and link.get("href"):
+            info.canonical = link.get("href", "").strip()
+            break
     for meta in root.iter("meta"):
         key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
         content = meta.get("content")

@@ -55,6 +55,8 @@ _IGNORED_LINKS = re.compile(
     re.IGNORECASE,
 )
 
+# The path of a site's front page, which a misconfigured rel=canonical names on every page.
+_FRONT_PAGE = re.compile(r"^/?(?:(?:index|default|home)\.(?:html?|shtml|php|aspx?|jsp))?$", re.I)
 # Continuation pages jump the queue: an article's pages are held in memory until stitched.
 CONTINUATION_PRIORITY = 10
 # How many followed links the spider remembers to skip repeats without asking the scheduler;
@@ -184,6 +186,19 @@ class ReportsSpider(scrapy.Spider):
                 skip = frozenset((*analysis.continuation_urls, first))
                 yield from self._follow(response.url, analysis.links, skip)
                 return
+            original = self._original_of(response, analysis)
+            if original:
+                # The page names another address as its own (rel=canonical): a copy under a
+                # second URL (index.php?…&id=345 of show-12-345-1.html) is fetched, and
+                # stored, at that address only.
+                yield scrapy.Request(
+                    original,
+                    callback=self.parse,
+                    errback=self.fetch_failed,
+                    meta={"canonical_of": response.url},
+                )
+                yield from self._follow(response.url, analysis.links, frozenset((original,)))
+                return
             article = ArticleInProgress(
                 response.url, _validators(response), meta=local_meta(response.meta)
             )
@@ -309,6 +324,21 @@ class ReportsSpider(scrapy.Spider):
         if len(recent) > RECENT_LINKS:
             recent.popitem(last=False)
         return False
+
+    def _original_of(self, response: Response, analysis: PageAnalysis) -> str | None:
+        """The URL of the article this page copies, by its rel=canonical; None where it names
+        itself, another page of itself, the site's front page (a common misconfiguration),
+        another site, or where the page was itself reached as some copy's original (two pages
+        naming each other would otherwise both go unstored)."""
+        if not analysis.canonical or "canonical_of" in response.meta:
+            return None
+        url = self._followable(response.url, analysis.canonical)
+        if url is None or page_key(url)[0] == page_key(response.url)[0]:
+            return None
+        parts = urlsplit(url)
+        if not parts.query and _FRONT_PAGE.match(parts.path):
+            return None
+        return url if canonical_url(url) != canonical_url(response.url) else None
 
     def _followable(self, base: str, href: str) -> str | None:
         """The absolute URL of a link worth following, or None (other site, media, mailto…)."""
