@@ -150,7 +150,6 @@ class _Parsed:
 # Every link of the page, read before segmentation drops hidden parts: the crawler follows
 # them from this one parse instead of parsing the page again.
 _LINK_HREFS = etree.XPath("//a/@href", smart_strings=False)
-_OPTIONS = etree.XPath("//select/option[@value]")
 # The text of a drop-down pager's option: 2, 第2页, 第2页/共3页.
 PAGER_OPTION = re.compile(r"^第?\s*\d{1,3}\s*页?(?:\s*/\s*共?\s*\d{1,3}\s*页?)?$")
 
@@ -190,12 +189,17 @@ def _prepare(
 
 
 def _pager_options(root: etree._Element) -> list[tuple[str, str]]:
-    """(text, value) of the options that read like a pager's pages."""
+    """(text, value) of the options of the drop-downs that read like a pager. A drop-down whose
+    first options are no pages (a jump menu of hundreds of cities) is passed over unread."""
     found = []
-    for option in cast("list[etree._Element]", _OPTIONS(root)):
-        text = fold(option.text)
-        if text and PAGER_OPTION.match(text):
-            found.append((text, option.get("value") or ""))
+    for select in root.iter("select"):
+        options = select.findall("option")
+        if not any(PAGER_OPTION.match(fold(o.text)) for o in options[:3]):
+            continue
+        for option in options:
+            text = fold(option.text)
+            if PAGER_OPTION.match(text) and option.get("value"):
+                found.append((text, option.get("value") or ""))
     return found
 
 

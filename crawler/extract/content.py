@@ -27,6 +27,7 @@ LIST_HEADING_END = re.compile(
     r"(?:相关|推荐|延伸|热门|猜你喜欢)(?:文章|阅读|范文|推荐|内容)?\s*[:：]?$"
 )
 LONG_LIST_HEADING = 50
+LIST_HEADING_TAIL = 10  # longer than any ending LIST_HEADING_END matches
 COMMENT_HEADING = re.compile(r"(评论|留言|回复|跟帖|comments?|leave a reply)", re.IGNORECASE)
 # Numbered section headings are the article's own, whatever words they contain.
 NUMBERED_HEADING = re.compile(
@@ -152,7 +153,7 @@ def is_disclaimer(block: Block) -> bool:
     return len(text) < 200 and (
         DISCLAIMER.search(text) is not None
         or LATIN_DISCLAIMER.search(text) is not None
-        or OWN_ADDRESS.search(text) is not None
+        or (("://" in text or "www." in text) and OWN_ADDRESS.search(text) is not None)
     )
 
 
@@ -165,8 +166,13 @@ _HEADING_FRAME = " >»更多:：[]【】()"
 def is_list_heading(block: Block) -> bool:
     """A short title such as 热门文章, 相关推荐 or 网友评论 that opens a list or a comment box."""
     text = block.text
-    if len(text) <= LONG_LIST_HEADING and LIST_HEADING_END.search(text) and block.punctuation <= 1:
-        return True  # "【党纪学习教育心得体会3篇】相关文章："
+    # "【党纪学习教育心得体会3篇】相关文章：" (the words end the line: only its tail is read)
+    if (
+        16 < len(text) <= LONG_LIST_HEADING
+        and block.punctuation <= 1
+        and LIST_HEADING_END.search(text, len(text) - LIST_HEADING_TAIL)
+    ):
+        return True
     if len(text) > 16 and text[0] not in _HEADING_FRAME and text[-1] not in _HEADING_FRAME:
         return False  # too long, and strip() would copy a whole paragraph to find that out
     text = text.strip(_HEADING_FRAME)
