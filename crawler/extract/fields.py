@@ -46,6 +46,8 @@ WELCOME_BANNER = re.compile(
     r"欢迎(?:您)?(?:来到|光临|访问)(?:本站)?[:：]?\s*(?P<name>[^!！,，。\s]{2,20}?)(?:网站)?(?:[!！,，。]|$)"
 )
 CREDIT_FIELDS = ("author", "author_unit", "editor", "source")
+# The longest site name read from after a bare hyphen in <title>.
+GLUED_SITE_MAX = 12
 
 
 @dataclass(slots=True)
@@ -162,6 +164,16 @@ def site_of(page: Page, head: HeadInfo, url: str, title: str | None = None) -> s
     segments = head.title_segments
     if len(segments) >= 2:
         return segments[0] if title and segments[-1] == title else segments[-1]
+    # "报告标题-公文易": a name glued by a bare hyphen (no 网 or 站 to tell it, and a hyphen
+    # also joins years, 2023-2024学年) is the site's when the page links it by that name.
+    glued = head.title.rsplit("-", 1)[-1].strip() if "-" in head.title else ""
+    if (
+        2 <= len(glued) <= GLUED_SITE_MAX
+        and not glued[0].isdigit()
+        and " " not in glued
+        and any(glued in block.links for block in page.blocks)
+    ):
+        return glued
     for block in page.blocks[:12]:
         match = WELCOME_BANNER.search(block.text)
         if match:
