@@ -215,3 +215,15 @@ def test_the_redirect_guard_names_what_it_refuses(location: str, reason: str) ->
         guard.process_response(request, response)
     fine = HtmlResponse(request.url, status=302, headers={"Location": "/gongzuobaogao/2.html"})
     assert guard.process_response(request, fine) is fine
+
+
+def test_a_crawl_of_an_address_stays_on_that_address() -> None:
+    """A subdomain of a site's name is the site's (m.example.cn of example.cn); an IP address
+    has no subdomains: m.127.0.0.1 is some other host, never followed."""
+    spider = ReportsSpider(start_url="http://127.0.0.1:8788/")
+    assert spider._followable("http://127.0.0.1:8788/", "/a/1.html")
+    assert spider._followable("http://127.0.0.1:8788/", "http://m.127.0.0.1:8788/") is None
+    named = ReportsSpider(start_url=START)
+    assert named._followable(START, "https://m.reports.example.cn/a/1.html")
+    assert named._followable(START, "https://reports.example.cn.evil.com/") is None
+    assert named._followable(START, "/plus/feedback.php?aid=5") is None

@@ -44,11 +44,13 @@ from pipelines.store import archive_of
 _IGNORED_SUFFIXES = tuple(f".{ext}" for ext in IGNORED_EXTENSIONS)
 # Links to pages that only repeat an article or hold none: the print version of an article
 # (print.php?aid=, /print/, ?action=print, EmpireCMS /e/DoPrint/), a comment-reply copy
-# (WordPress ?replytocom=), feeds, search results, log-in and posting forms.
+# (WordPress ?replytocom=), comment and guestbook pages (DedeCMS /plus/feedback.php?aid=),
+# feeds, search results, log-in and posting forms.
 _IGNORED_LINKS = re.compile(
     r"(?:^|[/_.?&=-])(?:do)?print(?:page)?(?:\.\w+)?(?:$|[/?&=_.])|"
     r"[?&](?:action|do|mod|act)=print\b|"
     r"[?&]replytocom=|/(?:feed|rss|atom)(?:/|\.xml|$)|[?&]feed=|"
+    r"/(?:feedback|guestbook|comments?)(?:_ajax)?\.php|[?&]m=comment\b|"
     r"/(?:plus/)?search\.\w+|[?&]m=member\b|"
     r"[?&](?:mod|action|do|a|ac|act)=(?:search|logging|login|logout|register|post)\b|"
     r"/(?:wp-login|wp-admin|member|login|register|signin|signup)(?:/|\.\w+|$)",
@@ -62,6 +64,14 @@ CONTINUATION_PRIORITY = 10
 # How many followed links the spider remembers to skip repeats without asking the scheduler;
 # bounded, so memory does not grow with the site (the duplicate filter stays the authority).
 RECENT_LINKS = 20_000
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def _is_xml(content_type: str) -> bool:
@@ -143,6 +153,9 @@ class ReportsSpider(scrapy.Spider):
         self.allowed_domains = list(
             domains or dict.fromkeys(urlsplit(u).hostname or "" for u in self.start_urls)
         )
+        # Hosts followed: the allowed domains and their subdomains (an IP address has none).
+        self._hosts = frozenset(self.allowed_domains)
+        self._parent_domains = tuple(f".{d}" for d in self.allowed_domains if not _is_ip(d))
         self.site = self.profile.name if self.profile else None
         # Re-fetch every known article (conditionally); else only those the profile says.
         self.refresh = str(refresh).lower() in ("1", "true", "yes", "on")
@@ -356,9 +369,7 @@ class ReportsSpider(scrapy.Spider):
             return None
         if _IGNORED_LINKS.search(f"{parts.path}?{parts.query}"):
             return None
-        if not any(
-            parts.hostname == d or parts.hostname.endswith("." + d) for d in self.allowed_domains
-        ):
+        if parts.hostname not in self._hosts and not parts.hostname.endswith(self._parent_domains):
             return None
         if self.profile and not self.profile.wants(url):
             return None
