@@ -61,7 +61,7 @@ __all__ = [
     "page_kind",
 ]
 
-EXTRACTOR_VERSION = "1.1.0"
+EXTRACTOR_VERSION = "1.2.0"
 PageKind = Literal["article", "list", "other"]
 
 # Link texts of an article's own pager (never 上一篇/下一篇, which lead to other articles).
