@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Literal, cast
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from lxml import etree
 
@@ -43,7 +43,7 @@ from .fields import (
 )
 from .meta import HeadInfo, read_head
 from .text import fold
-from .urls import canonical_url, page_key, same_article_pages
+from .urls import canonical_url, is_front_page, page_key, same_article_pages
 
 __all__ = [
     "EXTRACTOR_VERSION",
@@ -90,8 +90,6 @@ SITE_PAGE = re.compile(
 )
 # Link texts that are only a date: archive links, not article titles.
 DATE_ONLY = re.compile(r"^[\d\s年月日./-]+$")
-# The path of a site's front page.
-SITE_ROOT = re.compile(r"^/?(?:(?:index|default|home)\.(?:html?|shtml|php|aspx?|jsp))?$", re.I)
 # The page count a pager states: 共3页, 1/3, 第1/3页.
 PAGE_COUNT = re.compile(
     r"共\s*(?P<total>\d{1,3})\s*页|(?<![\d/])\d{1,3}\s*/\s*(?P<of>\d{1,3})(?![\d/])"
@@ -198,8 +196,8 @@ def _pager_options(root: etree._Element) -> list[tuple[str, str]]:
             continue
         for option in options:
             text = fold(option.text)
-            if PAGER_OPTION.match(text) and option.get("value"):
-                found.append((text, option.get("value") or ""))
+            if PAGER_OPTION.match(text) and (value := option.get("value")):
+                found.append((text, value))
     return found
 
 
@@ -261,7 +259,7 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
         site=site,
         title=title,
         category=category_of(
-            page, head, labelled, title, site, header, title_at=start if title_block else None
+            page, head, labelled, title, site, header, title_block.index if title_block else None
         ),
         published_at=date_of(head, labelled, header, rules.zone, stamps),
         abstract=values.get("abstract") or None,
@@ -406,16 +404,17 @@ def _continuations(parsed: _Parsed) -> list[str]:
         ]
         if pager:
             hrefs.extend(pager)
-            # A pager that states its page count: "共3页", "1/3", "第1/3页".
-            stated = PAGE_COUNT.search(block.text)
-            if stated:
-                total = max(total, int(stated.group("total") or stated.group("of")))
+            total = max(total, _stated_count(block.text))
     for text, value in parsed.options:
         hrefs.append(value)
-        stated = PAGE_COUNT.search(text)
-        if stated:
-            total = max(total, int(stated.group("total") or stated.group("of")))
+        total = max(total, _stated_count(text))
     return same_article_pages(parsed.url, hrefs, total) if hrefs else []
+
+
+def _stated_count(text: str) -> int:
+    """The page count a pager states ("共3页", "1/3", "第1/3页"); 0 when it states none."""
+    stated = PAGE_COUNT.search(text)
+    return int(stated.group("total") or stated.group("of")) if stated else 0
 
 
 def page_kind(body: bytes, url: str) -> PageKind:
@@ -449,7 +448,7 @@ def _kind(parsed: _Parsed) -> PageKind:
             and not DATE_PATTERN.search(block.text)
         ):
             sections += 1
-    if sections >= FRONT_PAGE_SECTIONS or (sections >= 2 and _is_site_root(parsed.url)):
+    if sections >= FRONT_PAGE_SECTIONS or (sections >= 2 and is_front_page(parsed.url)):
         return "other"
     return "list"
 
@@ -469,11 +468,6 @@ def _is_title_link(block: Block) -> bool:
     if block.link_density <= 0.5:
         return False
     return any(6 <= len(text) <= 60 and not DATE_ONLY.match(text) for text in block.links)
-
-
-def _is_site_root(url: str) -> bool:
-    path = urlsplit(url).path
-    return not urlsplit(url).query and SITE_ROOT.match(path) is not None
 
 
 def _article_frame(parsed: _Parsed) -> bool:

@@ -6,7 +6,8 @@ for the visit, its parent looked up, its text and tail copied) and costs as much
 itself. Here the walk follows libxml2's node pointers, and Python objects are made only for
 what the result holds: the text, the block elements and the spans. blocks.py keeps the Python
 walk as the reference and the fallback where no C compiler built this module; the tests check
-that both give the same page.
+that both give the same page. The two per-block steps of the walk, folding whitespace and
+counting punctuation, are here too (text.py uses them where this module is built).
 """
 
 from cpython.unicode cimport Py_UNICODE_ISSPACE

@@ -139,7 +139,8 @@ def body_blocks(page: Page, containers: list[etree._Element]) -> list[Block]:
 
 
 def is_navigation(block: Block) -> bool:
-    """Pagers, previous/next links, share bars and font-size widgets."""
+    """Pagers, previous/next links, share bars, font-size widgets, WeChat follow lines and
+    ad-slot labels."""
     text = block.text
     if NAVIGATION_LINE.match(text) or text in AD_LABELS:
         return True

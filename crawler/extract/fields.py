@@ -260,7 +260,7 @@ def _is_trail(block: Block, site: str, title_at: int | None) -> bool:
     if len(BREADCRUMB_ARROW.findall(text)) < len(links) - 1:
         return False
     above_title = title_at is not None and block.index < title_at
-    return above_title or links[0] == site or (bool(site) and site in links[0])
+    return above_title or (bool(site) and site in links[0])
 
 
 def _links_after(blocks: list[Block], position: int, most: int) -> list[str]:
@@ -298,8 +298,8 @@ def date_of(
     visible = parse_date(labelled.values["date"], zone) if "date" in labelled.values else None
     if visible:
         return next((m for m in machine if _refines(m, visible)), visible)
-    if machine and not machine[0].endswith("T00:00:00", 0, 19):
-        return machine[0]
+    if machine and not machine[0].endswith("T00:00:00", 0, 19):  # (ISO: the time at 11-19)
+        return machine[0]  # a machine time of its own
     shown = next(
         (
             found

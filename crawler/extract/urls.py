@@ -15,6 +15,8 @@ TRACKING_PARAMS = re.compile(
 PAGE_PARAMS = ("page", "pageno", "page_no", "pagenum", "pageindex", "currentpage", "pn", "pg", "p")
 # More pages than this in a pager's count is a list's pager, not an article's.
 MAX_PAGES = 50
+# The path of a site's front page: /, /index.html, /default.aspx …
+_FRONT_PAGE = re.compile(r"^/?(?:(?:index|default|home)\.(?:html?|shtml|php|aspx?|jsp))?$", re.I)
 # 123_2.html, 123-2.html, 123_2.shtml, index_2.htm
 _PATH_PAGE = re.compile(r"^(?P<stem>.+?)[_-](?P<n>\d{1,3})(?P<ext>\.[a-z]{2,5})$", re.IGNORECASE)
 # /2023/06/28/slug/2/ and /article/slug/page/2: a small number as the last path segment, after
@@ -50,14 +52,20 @@ def canonical_url(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", query, ""))
 
 
+def is_front_page(url: str) -> bool:
+    """Whether url is a site's front page (no query, the root or its index file)."""
+    parts = urlsplit(url)
+    return not parts.query and _FRONT_PAGE.match(parts.path) is not None
+
+
 def page_key(url: str) -> tuple[str, int]:
     """The URL of the article with its page number removed, and that number (1 when absent)."""
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True) if parts.query else []
-    name = _page_param(query)
-    if name is not None:
+    param = _page_param(query)
+    if param is not None:
+        name, value = param
         rest = urlencode([(k, v) for k, v in query if k != name])
-        value = next(v for k, v in query if k == name)
         return urlunsplit((parts.scheme, parts.netloc, parts.path, rest, "")), int(value)
     match = _PATH_PAGE.match(parts.path)
     if match:
@@ -74,10 +82,11 @@ def page_key(url: str) -> tuple[str, int]:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, "")), 1
 
 
-def _page_param(query: list[tuple[str, str]]) -> str | None:
-    """The query parameter that numbers the page, if any: the first of PAGE_PARAMS present
-    with a number. A lone p is a post's id (WordPress /?p=231), not a page number."""
-    numbered = {k.lower(): k for k, v in query if v.isdigit()}
+def _page_param(query: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """The (name, value) of the query parameter that numbers the page, if any: the first of
+    PAGE_PARAMS present with a number. A lone p is a post's id (WordPress /?p=231), not a page
+    number."""
+    numbered = {k.lower(): (k, v) for k, v in query if v.isdigit()}
     for param in PAGE_PARAMS:
         if param in numbered and (param != "p" or len(query) > 1):
             return numbered[param]
@@ -88,9 +97,9 @@ def with_page(url: str, number: int) -> str | None:
     """url, a page of an article, changed to show page number instead (None: no page in it)."""
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True)
-    name = _page_param(query)
-    if name is not None:
-        query = [(k, str(number) if k == name else v) for k, v in query]
+    param = _page_param(query)
+    if param is not None:
+        query = [(k, str(number) if k == param[0] else v) for k, v in query]
         return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
     for pattern in (_PATH_PAGE, _DIR_PAGE):
         match = pattern.match(parts.path)

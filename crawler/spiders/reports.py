@@ -33,7 +33,7 @@ from crawler.extract import (
     canonical_url,
     merge_pages,
 )
-from crawler.extract.urls import page_key
+from crawler.extract.urls import is_front_page, page_key
 from crawler.frontier import local_meta
 from crawler.incremental import NotNeeded, known_articles
 from crawler.items import ArticleItem
@@ -56,9 +56,6 @@ _IGNORED_LINKS = re.compile(
     r"/(?:wp-login|wp-admin|member|login|register|signin|signup)(?:/|\.\w+|$)",
     re.IGNORECASE,
 )
-
-# The path of a site's front page, which a misconfigured rel=canonical names on every page.
-_FRONT_PAGE = re.compile(r"^/?(?:(?:index|default|home)\.(?:html?|shtml|php|aspx?|jsp))?$", re.I)
 # Continuation pages jump the queue: an article's pages are held in memory until stitched.
 CONTINUATION_PRIORITY = 10
 # How many followed links the spider remembers to skip repeats without asking the scheduler;
@@ -346,10 +343,7 @@ class ReportsSpider(scrapy.Spider):
         if not analysis.canonical or "canonical_of" in response.meta:
             return None
         url = self._followable(response.url, analysis.canonical)
-        if url is None or page_key(url)[0] == page_key(response.url)[0]:
-            return None
-        parts = urlsplit(url)
-        if not parts.query and _FRONT_PAGE.match(parts.path):
+        if url is None or page_key(url)[0] == page_key(response.url)[0] or is_front_page(url):
             return None
         return url if canonical_url(url) != canonical_url(response.url) else None
 
