@@ -99,21 +99,29 @@ class HeadInfo:
 def read_head(root: etree._Element) -> HeadInfo:
     """Title, meta tags and JSON-LD objects of the page (also when misplaced in <body>)."""
     info = HeadInfo()
-    title = root.find(".//title")
-    if title is not None:
-        info.title = fold(title.text_content() if hasattr(title, "text_content") else title.text)
-    for link in root.iter("link"):
-        if (link.get("rel") or "").strip().lower() == "canonical" and link.get("href"):
-            info.canonical = link.get("href", "").strip()
-            break
-    for meta in root.iter("meta"):
-        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
-        content = meta.get("content")
-        if key and content and key not in info.meta:
-            info.meta[key] = fold(content)
-    for script in root.iter("script"):
-        if (script.get("type") or "").lower() == "application/ld+json" and script.text:
-            info.json_ld.extend(_article_objects(script.text))
+    title_seen = canonical_seen = False
+    # One walk of the tree for the four tags rather than one walk each.
+    for element in root.iter("title", "link", "meta", "script"):
+        tag = element.tag
+        if tag == "meta":
+            key = element.get("property") or element.get("name") or element.get("itemprop")
+            content = element.get("content")
+            if key and content:
+                key = key.lower()
+                if key not in info.meta:
+                    info.meta[key] = fold(content)
+        elif tag == "title":
+            if not title_seen:
+                title_seen = True
+                info.title = fold(element.text)
+        elif tag == "link":
+            if not canonical_seen and (element.get("rel") or "").strip().lower() == "canonical":
+                href = (element.get("href") or "").strip()
+                if href:
+                    info.canonical = href
+                    canonical_seen = True
+        elif (element.get("type") or "").lower() == "application/ld+json" and element.text:
+            info.json_ld.extend(_article_objects(element.text))
     return info
 
 
