@@ -21,7 +21,7 @@ from scrapy.http import Response
 from sqlalchemy import select
 
 from crawler.archive import Archive
-from crawler.archive.models import Article
+from crawler.archive.models import Article, ArticleAlias
 from crawler.extract import canonical_url
 from pipelines.store import archive_of
 
@@ -43,7 +43,8 @@ class KnownArticle:
 
 
 def known_articles(archive: Archive, spider: Spider) -> dict[str, KnownArticle]:
-    """The archived articles of the spider's sites, each marked due for a refresh or not.
+    """The archived articles of the spider's sites and their aliases, each marked due for a
+    refresh or not.
 
     Everything is due with the spider's `refresh` flag; otherwise what was last seen longer
     ago than the site profile's `refresh_after`; otherwise nothing.
@@ -60,6 +61,12 @@ def known_articles(archive: Archive, spider: Spider) -> dict[str, KnownArticle]:
             continue
         due = refresh_all or (cutoff is not None and (last_seen or "") < cutoff)
         known[url] = KnownArticle(due, etag, last_modified)
+    # Another address of an archived article is skipped like the article itself.
+    for url, last_seen in archive.query(select(ArticleAlias.url, ArticleAlias.last_seen)):
+        if domains and not _on(url, domains):
+            continue
+        due = refresh_all or (cutoff is not None and (last_seen or "") < cutoff)
+        known[url] = KnownArticle(due, None, None)
     return known
 
 

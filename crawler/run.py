@@ -35,6 +35,8 @@ class CrawlSummary:
     archive_pages: int
     archive_failures: int
     storage_error: str | None = None  # set when the archive could not be written
+    # Pages that were an archived article under another URL (kept as its aliases).
+    articles_alias: int = 0
 
     def lines(self) -> list[str]:
         rate = self.responses / self.seconds if self.seconds else 0.0
@@ -42,7 +44,7 @@ class CrawlSummary:
             f"finished: {self.finish_reason} in {self.seconds:.1f}s ({rate:.1f} pages/s)",
             f"this run: {self.responses} pages fetched, {self.articles_new} new articles, "
             f"{self.articles_changed} changed, {self.articles_unchanged} unchanged, "
-            f"{self.failures} failures",
+            f"{self.articles_alias} aliases, {self.failures} failures",
             f"archive:  {self.archive_articles} articles, {self.archive_pages} pages, "
             f"{self.archive_failures} failures",
         ]
@@ -103,6 +105,7 @@ def run_crawl(
         articles_new=int(stats.get("archive/articles_new", 0)),
         articles_changed=int(stats.get("archive/articles_changed", 0)),
         articles_unchanged=int(stats.get("archive/articles_unchanged", 0)),
+        articles_alias=int(stats.get("archive/articles_alias", 0)),
         failures=sum(int(v) for k, v in stats.items() if k.startswith("archive/failures/")),
         archive_articles=counts.get("articles", 0),
         archive_pages=counts.get("pages", 0),

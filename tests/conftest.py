@@ -83,3 +83,17 @@ def fixture_records() -> list[dict[str, Any]]:
         json.loads(path.read_text(encoding="utf-8"))
         for path in sorted(FIXTURES.glob("*/*/expected.json"))
     ]
+
+
+def fixture_articles() -> list[dict[str, Any]]:
+    """The fixture records as an archive holds them: a later record with the title and body
+    of an earlier one is the same article at another address (the seed page's mobile copy on
+    m.gzbgw.cn beside www.gzbgw.cn), which the archive keeps as an alias of the first."""
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for record in fixture_records():
+        key = (record["title"], record["body"])
+        if key not in seen:
+            seen.add(key)
+            kept.append(record)
+    return kept

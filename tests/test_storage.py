@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect, select, text
 
 from crawler.archive import (
     SCHEMA_VERSION,
@@ -22,6 +22,8 @@ from crawler.archive import (
     open_archive,
     schema,
 )
+from crawler.archive.models import Article
+from crawler.archive.records import ALIAS_MIN_BODY, alias_fingerprint
 
 
 @pytest.fixture
@@ -82,6 +84,91 @@ def test_incomplete_record_does_not_replace_complete(archive: Archive) -> None:
     assert archive.get_record("http://example.cn/a/1.html")["body"] == record(1)["body"]  # type: ignore[index]
     assert archive.counts()["article_versions"] == 2  # nothing lost
     assert list(archive.iter_records(include_incomplete=False))
+
+
+# A body long enough to have a fingerprint (records.ALIAS_MIN_BODY).
+LONG_BODY = "\n\n".join(
+    f"第{n}段：今年以来，我们紧紧围绕中心工作，扎实推进各项任务落实。" for n in range(8)
+)
+
+
+def moved(data: dict[str, Any], url: str, **extra: Any) -> dict[str, Any]:
+    """The record as fetched from another URL."""
+    return {**data, "url": url, "pages": [url], **extra}
+
+
+def test_second_url_of_an_article_is_an_alias(archive: Archive) -> None:
+    first = record(1, body=LONG_BODY)
+    assert len(first["body"]) >= ALIAS_MIN_BODY
+    assert archive.save_article(first) == "new"
+    other_urls = [
+        "https://www.example.cn/a/1.html",  # scheme and www
+        "http://m.example.cn/view.php?aid=1",  # mobile mirror, dynamic URL
+        "http://example.cn/plus/view.php?aid=1",  # same host, dynamic URL
+    ]
+    for url in other_urls:
+        assert archive.save_article(moved(first, url)) == "alias"
+    assert archive.save_article(moved(first, other_urls[0])) == "alias"  # again: still one
+    counts = archive.counts()
+    assert counts["articles"] == 1
+    assert counts["article_aliases"] == 3
+    assert counts["article_versions"] == 1
+    # Looked up by an alias, the article's record comes back, under its own url.
+    found = archive.get_record(other_urls[1])
+    assert found is not None and found["url"] == first["url"]
+    # Once an alias, always: a changed text at the alias does not make a second article.
+    changed = moved(first, other_urls[2], body=LONG_BODY + "\n\n新增的一段。" * 20)
+    assert archive.save_article(changed) == "alias"
+    assert archive.counts()["articles"] == 1
+
+
+def test_same_text_elsewhere_is_not_an_alias(archive: Archive) -> None:
+    first = record(1, body=LONG_BODY)
+    assert archive.save_article(first) == "new"
+    # Another site reprinting the text is another publication.
+    assert archive.save_article(moved(first, "http://other.cn/a/1.html")) == "new"
+    # Another title over the same body is another article (a series, a template page).
+    assert archive.save_article(moved(first, "http://example.cn/a/2.html", title="另一篇")) == "new"
+    # Short bodies tell nothing: two picture pages with one caption each stay two.
+    pictures = record(3, body="点击查看大图")
+    assert archive.save_article(pictures) == "new"
+    assert archive.save_article(moved(pictures, "http://example.cn/a/4.html")) == "new"
+    assert archive.counts()["articles"] == 5
+    assert archive.counts()["article_aliases"] == 0
+
+
+def test_archive_before_aliases_is_upgraded_and_keeps_its_articles(db_url: str) -> None:
+    first = record(1, body=LONG_BODY)
+    twin = moved(first, "https://www.example.cn/a/1.html")
+    with open_archive(db_url) as archive:
+        archive.save_article(first)
+        archive.save_article(record(2))
+    # The layout of schema version 2: no aliases, no body_hash; an article archived twice.
+    with open_archive(db_url) as archive, archive.engine.begin() as conn:
+        conn.execute(text("DROP TABLE article_aliases"))
+        conn.execute(text("DROP INDEX ix_articles_body_hash"))
+        conn.execute(text("ALTER TABLE articles DROP COLUMN body_hash"))
+        conn.execute(text("DELETE FROM schema_version"))
+        conn.execute(text("INSERT INTO schema_version VALUES (2, '2024-01-01T00:00:00+00:00')"))
+    with open_archive(db_url) as archive:
+        assert archive.schema_version == SCHEMA_VERSION
+        hashes = dict(archive.query(select(Article.url, Article.body_hash)))
+        assert hashes[first["url"]] == alias_fingerprint(first)
+        assert hashes[record(2)["url"]] is None  # too short to tell
+        # The filled fingerprint finds the article's other address.
+        assert archive.save_article(twin) == "alias"
+        assert archive.counts()["articles"] == 2
+
+
+def test_two_urls_archived_before_aliases_both_stay(archive: Archive) -> None:
+    first = record(1, body=LONG_BODY)
+    twin = moved(first, "https://www.example.cn/a/1.html")
+    archive.save_article(first)
+    archive.save_article(moved(first, twin["url"], title="临时标题"))
+    # The twin's title is corrected: its text is now the first article's, but it is an
+    # article of its own already, and stays one.
+    assert archive.save_article(twin) == "changed"
+    assert archive.counts()["articles"] == 2
 
 
 def test_rerun_adds_no_rows(db_url: str) -> None:

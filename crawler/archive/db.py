@@ -25,6 +25,7 @@ from crawler.archive.errors import ArchiveError, StorageFull
 from crawler.archive.models import (
     FAILURE_STAGES,
     Article,
+    ArticleAlias,
     ArticleVersion,
     Base,
     CrawlRun,
@@ -32,7 +33,13 @@ from crawler.archive.models import (
     Page,
     SchemaVersion,
 )
-from crawler.archive.records import content_hash, record_json, utc_now
+from crawler.archive.records import (
+    alias_fingerprint,
+    content_hash,
+    record_json,
+    same_site,
+    utc_now,
+)
 from crawler.archive.search import SearchHit
 from crawler.archive.stats import archive_stats
 
@@ -41,7 +48,7 @@ log = logging.getLogger(__name__)
 DEFAULT_DATABASE_URL = "sqlite:///data/archive.sqlite"
 ENV_DATABASE_URL = "ARCHIVE_DB_URL"
 
-Outcome = Literal["new", "changed", "unchanged"]
+Outcome = Literal["new", "changed", "unchanged", "alias"]
 T = TypeVar("T")
 Operation = Callable[[Connection], Any]
 
@@ -403,7 +410,8 @@ class Archive:
         etag: str | None = None,
         last_modified: str | None = None,
     ) -> Outcome:
-        """Upsert one record by its URL; say whether it was new, changed or unchanged.
+        """Upsert one record by its URL; say whether it was new, changed or unchanged, or an
+        alias: another URL of an archived article.
 
         One ``INSERT … ON CONFLICT (url) DO UPDATE`` both creates the row and, on conflict,
         bumps last_seen and times_seen while locking the row; times_seen read back tells a
@@ -413,6 +421,12 @@ class Archive:
         page failed) is kept as a version but does not replace a complete current record:
         a transient error must not degrade the archive. ``etag`` and ``last_modified`` are
         the first page's HTTP validators, kept (when given) for conditional re-fetches.
+
+        A record whose URL is not archived but whose title and body are those of an article
+        of the same site (records.alias_fingerprint, records.same_site) is that article
+        reached by a second address: the URL goes into article_aliases and no second article
+        is made. An alias stays one when fetched again, whatever it then holds: the article's
+        own URL is where its changes are archived.
 
         The outcome is as observed when the write ran; if a concurrency conflict later
         makes the batch replay, the database is exact but an earlier outcome may differ
@@ -434,6 +448,7 @@ class Archive:
             for key, value in (("etag", etag), ("last_modified", last_modified))
             if value is not None
         }
+        fingerprint = alias_fingerprint(data)
         fields = {
             "site": data.get("site"),
             "title": data.get("title"),
@@ -443,6 +458,7 @@ class Archive:
             "content_hash": digest,
             "extractor_version": data.get("extractor_version"),
             "incomplete": incomplete,
+            "body_hash": fingerprint,
         }
         version = {
             "content_hash": digest,
@@ -465,6 +481,11 @@ class Archive:
         upsert = self._article_upsert(tuple(validators))
 
         def op(conn: Connection) -> Outcome:
+            original = self._original_of(conn, url, fingerprint)
+            if original is not None:
+                alias = {"url": url, "article_id": original, "first_seen": now, "last_seen": now}
+                conn.execute(self._alias_upsert(), alias)
+                return "alias"
             row = conn.execute(upsert, row_values).one()
             article_id, current_hash, current_incomplete, times_seen = row
             if times_seen == 1:
@@ -512,6 +533,38 @@ class Archive:
         self._statements[("article", validators)] = stmt
         return stmt
 
+    def _original_of(self, conn: Connection, url: str, fingerprint: str | None) -> int | None:
+        """The id of the article url is an alias of: a known alias's, or for a URL archived
+        under no name yet, the first article of the same site with the same fingerprint."""
+        known = conn.execute(select(ArticleAlias.article_id).where(ArticleAlias.url == url)).first()
+        if known is not None:
+            return int(known[0])
+        if fingerprint is None:
+            return None
+        same = conn.execute(
+            select(Article.id, Article.url)
+            .where(Article.body_hash == fingerprint, Article.url != url)
+            .order_by(Article.id)
+        ).all()
+        original = next((row_id for row_id, other in same if same_site(url, other)), None)
+        if original is None:
+            return None
+        # Both URLs archived as articles already (by a version that told no aliases): keep both.
+        if conn.execute(select(Article.id).where(Article.url == url)).first() is not None:
+            return None
+        return int(original)
+
+    def _alias_upsert(self) -> Any:
+        stmt = self._statements.get(("alias", ()))
+        if stmt is None:
+            base = dialect.insert(self._dialect, ArticleAlias)
+            stmt = base.on_conflict_do_update(
+                index_elements=[ArticleAlias.url],
+                set_={"last_seen": base.excluded.last_seen},
+            )
+            self._statements[("alias", ())] = stmt
+        return stmt
+
     def _add_version(self, conn: Connection, article_id: int, version: Mapping[str, Any]) -> None:
         stmt = self._statements.get(("version", ()))
         if stmt is None:
@@ -549,8 +602,15 @@ class Archive:
         return None if row is None else (row[0], row[1])
 
     def get_record(self, url: str) -> dict[str, Any] | None:
-        """The current record of one article, None when the URL is not archived."""
+        """The current record of one article, by its URL or an alias of it; None when the URL
+        is not archived."""
         row = self._read(select(Article.record).where(Article.url == url))
+        if row is None:
+            row = self._read(
+                select(Article.record)
+                .join(ArticleAlias, ArticleAlias.article_id == Article.id)
+                .where(ArticleAlias.url == url)
+            )
         return None if row is None else dict(json.loads(row[0]))
 
     def _read(self, stmt: Any) -> Any:

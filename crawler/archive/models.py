@@ -64,6 +64,7 @@ class Article(Base):
         CheckConstraint(f"status IN {ARTICLE_STATUSES!r}", name="ck_articles_status"),
         Index("ix_articles_site", "site"),
         Index("ix_articles_last_changed", "last_changed"),
+        Index("ix_articles_body_hash", "body_hash"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -74,6 +75,9 @@ class Article(Base):
     published_at: Mapped[str | None] = mapped_column(Stamp)
     record: Mapped[str] = mapped_column(Text)  # the full record as JSON
     content_hash: Mapped[str] = mapped_column(Hash)
+    # Title and body alone (records.alias_fingerprint): finds the same article under another
+    # URL of its site. Null where the body is too short to tell one article from another.
+    body_hash: Mapped[str | None] = mapped_column(Hash)
     extractor_version: Mapped[str | None] = mapped_column(String(100))
     incomplete: Mapped[bool] = mapped_column(Boolean, default=False)
     first_seen: Mapped[str] = mapped_column(Stamp)
@@ -86,6 +90,20 @@ class Article(Base):
     # HTTP validators of the first page, for conditional re-fetches.
     etag: Mapped[str | None] = mapped_column(Text)
     last_modified: Mapped[str | None] = mapped_column(Text)
+
+
+class ArticleAlias(Base):
+    """Another URL that served an archived article's title and body: the same article reached
+    by a second address (http and https, www and bare host, a dynamic and a static URL, a
+    mobile mirror), recorded instead of a second article."""
+
+    __tablename__ = "article_aliases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    first_seen: Mapped[str] = mapped_column(Stamp)
+    last_seen: Mapped[str] = mapped_column(Stamp)
 
 
 class ArticleVersion(Base):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 # Provenance fields: they say when and by what a record was made, not what it says, so a
 # re-fetch or a parser upgrade that recovers the same content must not count as a change.
@@ -40,3 +42,37 @@ def content_hash(record: Mapping[str, Any]) -> str:
     """
     content = {k: v for k, v in record.items() if k not in PROVENANCE_FIELDS}
     return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
+
+
+# Below this many characters of body, two different articles may share a title and a body
+# (a picture page's one caption, a "内容已删除" stub): such a record has no fingerprint.
+ALIAS_MIN_BODY = 200
+
+
+def alias_fingerprint(record: Mapping[str, Any]) -> str | None:
+    """sha256 of a record's title and body, or None when they are too short to tell.
+
+    A site that serves one article under two URLs (http and https, www and the bare host, a
+    dynamic and a static address) gives two records with different urls and the same title
+    and body: this is what the archive looks such a second address up by.
+    """
+    title, body = record.get("title"), record.get("body")
+    if not isinstance(title, str) or not isinstance(body, str) or len(body) < ALIAS_MIN_BODY:
+        return None
+    if not title.strip():
+        return None
+    return hashlib.sha256(f"{title}\x1f{body}".encode()).hexdigest()
+
+
+# Host prefixes under which a site serves the same pages again: www.x.cn, m.x.cn, wap.x.cn.
+_MIRROR_PREFIX = re.compile(r"^(?:www|m|wap|3g|mobile)\.")
+
+
+def same_site(url: str, other: str) -> bool:
+    """Whether two URLs are on one site: the same host but for a www/m/wap prefix, or one a
+    subdomain of the other. Two sites printing one text are two publications, not aliases."""
+    host = _MIRROR_PREFIX.sub("", (urlsplit(url).hostname or "").lower())
+    other_host = _MIRROR_PREFIX.sub("", (urlsplit(other).hostname or "").lower())
+    if not host or not other_host:
+        return False
+    return host == other_host or host.endswith(f".{other_host}") or other_host.endswith(f".{host}")

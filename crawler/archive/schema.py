@@ -9,16 +9,18 @@ archive's articles must be indexed, so version 2 adds and fills it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from typing import Any
 
-from sqlalchemy import Connection, func, insert, inspect, select
+from sqlalchemy import Connection, bindparam, func, insert, inspect, select, text, update
 
 from crawler.archive import dialect, search
 from crawler.archive.errors import ArchiveError
-from crawler.archive.models import Base, SchemaVersion
-from crawler.archive.records import utc_now
+from crawler.archive.models import Article, Base, SchemaVersion
+from crawler.archive.records import alias_fingerprint, utc_now
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 Migration = Callable[[Connection], None]
 
@@ -29,7 +31,46 @@ def _add_search_index(conn: Connection) -> None:
     search.backfill(conn)
 
 
-MIGRATIONS: dict[int, Migration] = {1: _add_search_index}
+def _add_body_hash(conn: Connection) -> None:
+    """2 -> 3: articles.body_hash, indexed and filled from the stored records, by which a
+    second URL of an archived article is recognised (the aliases table is new: create_all
+    makes it)."""
+    columns = {column["name"] for column in inspect(conn).get_columns(Article.__tablename__)}
+    if "body_hash" not in columns:
+        conn.execute(text("ALTER TABLE articles ADD COLUMN body_hash VARCHAR(64)"))
+    indexes = {index["name"] for index in inspect(conn).get_indexes(Article.__tablename__)}
+    for index in Base.metadata.tables[Article.__tablename__].indexes:
+        if index.name not in indexes:
+            index.create(conn)
+    # Streamed (a server-side cursor on PostgreSQL): only the hashes are held, not the records.
+    rows = conn.execute(
+        select(Article.id, Article.record)
+        .where(Article.body_hash.is_(None))
+        .execution_options(stream_results=True, max_row_buffer=500)
+    )
+    hashes = [
+        {"row_id": row_id, "hash": digest}
+        for row_id, text_ in rows
+        if (digest := alias_fingerprint(_loaded(text_)))
+    ]
+    if hashes:
+        conn.execute(
+            update(Article)
+            .where(Article.id == bindparam("row_id"))
+            .values(body_hash=bindparam("hash")),
+            hashes,
+        )
+
+
+def _loaded(record: str) -> dict[str, Any]:
+    try:
+        data = json.loads(record)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+MIGRATIONS: dict[int, Migration] = {1: _add_search_index, 2: _add_body_hash}
 
 
 def ensure_schema(conn: Connection, where: str) -> int:
