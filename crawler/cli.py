@@ -317,7 +317,10 @@ def _frontier_settings(
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True)
 def serve_command(directory: Path, port: int) -> None:
-    """Replay a saved site (such as data/demo-site) on 127.0.0.1, bytes and headers as saved."""
+    """Replay a saved site (such as data/demo-site) on 127.0.0.1, bytes and headers as saved.
+
+    A file saved under its path and query (ShowInfo.php?id=8&page=1) answers that query; any
+    other query gets the file of the path alone."""
     from .serve import serve
 
     if not directory.is_dir():

@@ -8,7 +8,9 @@ because the pages belong to their sites and are not ours to publish.
 
 Layout of a replay root (DESIGN.md, ``data/demo-site``)::
 
-    ROOT/site/**         the saved bytes, one file per URL path ("/" and "dir/" -> index.html)
+    ROOT/site/**         the saved bytes, one file per URL path ("/" and "dir/" -> index.html);
+                         a file named path?query answers that query (ShowInfo.php?id=8&page=1),
+                         any other query is answered by the file of the path alone
     ROOT/headers.json    optional: {"/url/path.html": {"Header": "value", ...}, ...}
 
 When ROOT has no ``site/`` folder, ROOT itself is served (and its ``headers.json``, if any,
@@ -58,6 +60,11 @@ _TYPES = {
     ".js": "application/javascript",
     ".json": "application/json",
     ".xml": "application/xml",
+    # Dynamic pages saved as files (ShowInfo.php, view.php, show.asp …) are HTML pages.
+    ".php": "text/html",
+    ".asp": "text/html",
+    ".aspx": "text/html",
+    ".jsp": "text/html",
 }
 
 RequestRecord = tuple[str, str, dict[str, str]]
@@ -153,9 +160,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, *, head: bool) -> None:
         replay = self.server.replay
-        url_path = urlsplit(self.path).path or "/"
+        parts = urlsplit(self.path)
+        url_path = parts.path or "/"
         replay._record(self.command, self.path, url_path, dict(self.headers.items()))
-        found = replay._resolve(url_path)
+        # A page saved under its path and query ("ShowInfo.php?id=88&page=1") answers that
+        # query; any other query gets the page saved under the path alone.
+        found = replay._resolve(f"{url_path}?{parts.query}") if parts.query else None
+        if not isinstance(found, tuple):
+            found = replay._resolve(url_path)
         if isinstance(found, int):
             self._send_status(found, head=head)
             return
@@ -367,8 +379,9 @@ class ReplayServer:
         self, key: str, url_path: str, file_path: Path, data: bytes, mtime: float
     ) -> dict[str, str]:
         """Defaults (type by extension, Last-Modified, ETag), then the saved headers."""
-        ctype = _TYPES.get(file_path.suffix.lower()) or (
-            mimetypes.guess_type(file_path.name)[0] or "application/octet-stream"
+        name = file_path.name.split("?", 1)[0]  # a saved query is no extension
+        ctype = _TYPES.get(Path(name).suffix.lower()) or (
+            mimetypes.guess_type(name)[0] or "application/octet-stream"
         )
         stamp = (str(file_path), len(data), mtime)
         with self._lock:

@@ -150,3 +150,32 @@ def test_an_article_reached_at_two_addresses_is_archived_once(tmp_path: Path) ->
         assert again.returncode == 0, again.stderr[-3000:]
         asked = dict(server.counts)
     assert not {"/a/1.html", "/plus/view/1.html", "/a/2.html"} & set(asked)
+
+
+def test_empirecms_dynamic_pages_counting_from_zero_make_one_article(tmp_path: Path) -> None:
+    """ShowInfo.php?…&page=1 is the second page: the article has its three pages in order,
+    also when the second page is the one a list links."""
+    root = tmp_path / "root"
+    site = root / "site"
+    show = "/e/action/ShowInfo.php?classid=5&id=88"
+    pages = [show, f"{show}&page=1", f"{show}&page=2"]
+    pager = " ".join(f"<a href='{url}'>{n}</a>" for n, url in enumerate(pages, 1))
+    for number, url in enumerate(pages, 1):
+        text = f"第{number}页的正文。{PROSE}"
+        html = article("一篇分页的工作总结", pager=f"{pager} <a href='{pages[-1]}'>尾页</a>")
+        write(site, url, html.replace(f"<p>{PROSE}</p><p>{PROSE}</p>", f"<p>{text}</p>"))
+    write(
+        site,
+        "/index.html",
+        f"<html><body><a href='{pages[1]}'>一篇分页的工作总结</a></body></html>",
+    )
+    db = tmp_path / "archive.sqlite"
+    with ReplayServer(root) as server:
+        server.start()
+        result = run_cli("crawl", server.url + "/", "--db", str(db))
+        assert result.returncode == 0, result.stderr[-3000:]
+        with open_archive(str(db)) as archive:
+            records = list(archive.iter_records())
+        assert [r["pages"] for r in records] == [[server.url + p for p in pages]]
+    body = records[0]["body"]
+    assert body.index("第1页的正文") < body.index("第2页的正文") < body.index("第3页的正文")

@@ -185,6 +185,25 @@ def test_serves_root_without_site_folder(tmp_path: Path) -> None:
         assert fetch(server, "/")[0] == 404  # no index.html
 
 
+def test_a_page_saved_with_its_query_answers_that_query(tmp_path: Path) -> None:
+    show = tmp_path / "e" / "action"
+    show.mkdir(parents=True)
+    (show / "ShowInfo.php").write_bytes(b"<p>page 1</p>")
+    (show / "ShowInfo.php?classid=5&id=88&page=1").write_bytes(b"<p>page 2</p>")
+    (tmp_path / "headers.json").write_text(
+        '{"/e/action/ShowInfo.php?classid=5&id=88&page=1": {"X-Page": "2"}}', encoding="utf-8"
+    )
+    with ReplayServer(tmp_path) as server:
+        status, headers, body = fetch(server, "/e/action/ShowInfo.php?classid=5&id=88&page=1")
+        assert (status, body, headers["X-Page"]) == (200, b"<p>page 2</p>", "2")
+        assert headers["Content-Type"] == "text/html"  # by the path's extension, not the query's
+        # Any other query: the page saved under the path alone.
+        status, headers, body = fetch(server, "/e/action/ShowInfo.php?classid=5&id=88")
+        assert (status, body, "X-Page" in headers) == (200, b"<p>page 1</p>", False)
+        assert fetch(server, "/e/action/ShowInfo.php?../../headers.json")[0] == 200  # the path's
+        assert server.count("/e/action/ShowInfo.php") == 3
+
+
 def test_sitegen_small_site(tmp_path: Path) -> None:
     generate_site(tmp_path, 30, categories=3, per_list_page=8, multipage_every=10, seed=1)
     records = [json.loads(x) for x in (tmp_path / "expected.jsonl").read_text("utf-8").splitlines()]

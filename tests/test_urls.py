@@ -67,6 +67,34 @@ def test_a_lone_p_is_a_post_id_not_a_page() -> None:
     ]
 
 
+def test_empirecms_dynamic_pages_count_from_zero() -> None:
+    """ShowInfo.php's page parameter numbers the second page 1: its pages are 1, 2, 3 all the
+    same, and the second is not taken for the first."""
+    first = "http://example.cn/e/action/ShowInfo.php?classid=5&id=88"
+    assert page_key(first) == (first, 1)
+    assert page_key(first + "&page=1") == (first, 2)
+    assert page_key(first + "&page=2") == (first, 3)
+    assert page_key(first + "&page=0") == (first, 1)
+    pager = [
+        "ShowInfo.php?classid=5&id=88",
+        "ShowInfo.php?classid=5&id=88&page=1",
+        "ShowInfo.php?classid=5&id=88&page=2",
+        "ShowInfo.php?classid=5&id=88&page=1",
+    ]
+    assert same_article_pages(first, pager) == [first + "&page=1", first + "&page=2"]
+    # From the second page: the first is the bare URL, and 共3页 fills in the third.
+    second = first + "&page=1"
+    assert same_article_pages(second, [first, "ShowInfo.php?classid=5&id=88&page=1"], 3) == [
+        first,
+        first + "&page=2",
+    ]
+    # Elsewhere ?page=1 is still the first page.
+    assert page_key("http://example.cn/show.php?id=88&page=1") == (
+        "http://example.cn/show.php?id=88",
+        1,
+    )
+
+
 def test_hrefs_that_are_no_urls_are_skipped() -> None:
     # urljoin raises ValueError on a bracketed host that is no IP address; the page's other
     # links still count.

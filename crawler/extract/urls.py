@@ -13,6 +13,9 @@ TRACKING_PARAMS = re.compile(
 )
 # In order of preference: /?p=231&page=2 is page 2 of post 231.
 PAGE_PARAMS = ("page", "pageno", "page_no", "pagenum", "pageindex", "currentpage", "pn", "pg", "p")
+# Scripts whose page parameter counts from 0: EmpireCMS's dynamic article page
+# (e/action/ShowInfo.php?classid=5&id=88 is page 1, &page=1 page 2, &page=2 page 3).
+ZERO_BASED_PAGES = re.compile(r"/showinfo\.php$", re.IGNORECASE)
 # More pages than this in a pager's count is a list's pager, not an article's.
 MAX_PAGES = 50
 # The path of a site's front page: /, /index.html, /default.aspx …
@@ -66,7 +69,8 @@ def page_key(url: str) -> tuple[str, int]:
     if param is not None:
         name, value = param
         rest = urlencode([(k, v) for k, v in query if k != name])
-        return urlunsplit((parts.scheme, parts.netloc, parts.path, rest, "")), int(value)
+        number = int(value) + (1 if ZERO_BASED_PAGES.search(parts.path) else 0)
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, rest, "")), number
     match = _PATH_PAGE.match(parts.path)
     if match:
         path = match.group("stem") + match.group("ext")
@@ -99,7 +103,8 @@ def with_page(url: str, number: int) -> str | None:
     query = parse_qsl(parts.query, keep_blank_values=True)
     param = _page_param(query)
     if param is not None:
-        query = [(k, str(number) if k == param[0] else v) for k, v in query]
+        value = number - 1 if ZERO_BASED_PAGES.search(parts.path) else number
+        query = [(k, str(value) if k == param[0] else v) for k, v in query]
         return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
     for pattern in (_PATH_PAGE, _DIR_PAGE):
         match = pattern.match(parts.path)
@@ -113,7 +118,7 @@ def same_article_pages(url: str, hrefs: list[str], total: int = 0) -> list[str]:
     """Among links, the other pages of the article at url, ordered by page number.
 
     total, the page count a pager states ("共3页", "1/3"), fills in the pages it links to only
-    through 下一页: their URLs follow the numbering of a page it does link to.
+    through 下一页: their URLs follow the numbering of a later page it links to, or of url.
     """
     key, number = page_key(url)
     found: dict[int, str] = {}
@@ -131,7 +136,8 @@ def same_article_pages(url: str, hrefs: list[str], total: int = 0) -> list[str]:
                 # is the first page's own name and stays.
                 absolute = key
             found.setdefault(other_number, absolute)
-    numbered = [found[n] for n in found if n > 1]
+    # The numbering to follow: a later page's URL, linked or this one.
+    numbered = [found[n] for n in found if n > 1] + ([url] if number > 1 else [])
     if numbered and total <= MAX_PAGES:
         for missing in range(2, total + 1):
             if missing != number and missing not in found:
