@@ -77,3 +77,36 @@ def test_a_software_credit_in_the_title_is_no_site_name() -> None:
     ).encode()
     record = extract(page, "http://bbs.example.cn/viewthread.php?tid=1")
     assert (record.site, record.title) == ("社区工作者论坛", "工作总结")
+
+
+def test_a_papers_citation_tags_give_authors_date_and_keywords() -> None:
+    """Journal and thesis pages carry Highwire Press tags: every citation_author (the generic
+    <meta name="author"> is the site's), the publication date, the paper's own keywords."""
+    head = (
+        '<meta name="author" content="学报编辑部">'
+        '<meta name="citation_title" content="乡村振兴背景下基层治理能力提升研究">'
+        '<meta name="citation_author" content="张明"><meta name="citation_author" content="李华">'
+        '<meta name="citation_author" content="王芳">'
+        '<meta name="citation_publication_date" content="2023/05/12">'
+        '<meta name="citation_keywords" content="乡村振兴; 基层治理; 治理能力">'
+        '<meta name="keywords" content="学报,论文,期刊,投稿">'
+    )
+    page = _page(head, "").replace(
+        b"<h1>\xe5\xb7\xa5\xe4\xbd\x9c\xe6\x80\xbb\xe7\xbb\x93</h1>",
+        "<h1>乡村振兴背景下基层治理能力提升研究</h1>".encode(),
+    )
+    report = extract(page, "http://xb.example.edu.cn/article/2023/05/1234.html")
+    assert report.title == "乡村振兴背景下基层治理能力提升研究"
+    assert report.credits.author == "张明、李华、王芳"
+    assert report.published_at == "2023-05-12T00:00:00+08:00"
+    assert report.keywords == ["乡村振兴", "基层治理", "治理能力"]
+
+
+def test_a_pages_keyword_meta_is_no_keyword_line() -> None:
+    """<meta name="keywords"> lists a site's search terms: the record's keywords come only from
+    the page's own 关键词 line (or a paper's citation_keywords)."""
+    report = extract(
+        _page('<meta name="keywords" content="工作总结,范文,心得体会">', ""),
+        "http://example.com/a.html",
+    )
+    assert report.keywords == []

@@ -34,6 +34,7 @@ from .decode import decode_html, looks_utf8
 from .fields import (
     CREDIT_FIELDS,
     author_fallback,
+    author_unit_fallback,
     category_of,
     date_of,
     list_values,
@@ -41,7 +42,7 @@ from .fields import (
     site_of,
     title_of,
 )
-from .meta import HeadInfo, read_head
+from .meta import KEYWORD_META, HeadInfo, read_head
 from .text import fold
 from .urls import canonical_url, is_front_page, page_key, same_article_pages
 
@@ -61,7 +62,7 @@ __all__ = [
     "page_kind",
 ]
 
-EXTRACTOR_VERSION = "1.2.0"
+EXTRACTOR_VERSION = "1.3.0"
 PageKind = Literal["article", "list", "other"]
 
 # Link texts of an article's own pager (never 上一篇/下一篇, which lead to other articles).
@@ -243,6 +244,8 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
     credits = Credits(**{name: values.get(name) for name in CREDIT_FIELDS})
     if credits.author is None:
         credits.author = author_fallback(head, site)
+    if credits.author_unit is None:
+        credits.author_unit = author_unit_fallback(head)
     if credits.source == site:
         credits.source = None  # 来源：<this site> is 本站, a placeholder
     paragraphs = [
@@ -263,7 +266,7 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
         ),
         published_at=date_of(head, labelled, header, rules.zone, stamps),
         abstract=values.get("abstract") or None,
-        keywords=list_values(values.get("keywords")),
+        keywords=list_values(values.get("keywords") or head.first(KEYWORD_META)),
         body="\n\n".join(paragraphs),
         credits=credits,
         tags=list_values(values.get("tags")),

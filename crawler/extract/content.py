@@ -69,6 +69,8 @@ OWN_ADDRESS = re.compile(r"(?:本文|原文|文章)(?:来源|地址|链接|网�
 AD_LABELS = frozenset(
     ("广告", "推广", "赞助", "广告位", "AD", "Ad", "Advertisement", "ADVERTISEMENT")
 )
+# The label of the box the text stands in ("全文" over a journal's full text), a line of its own.
+BOX_LABELS = frozenset(("全文", "正文", "正文内容", "文章正文", "文章内容", "全文阅读", "阅读全文"))
 LATIN_DISCLAIMER = re.compile(
     r"[cCaA](?:(?<=[cC])(?i:opyright)|(?<=[aA])(?i:ll rights reserved))"  # any letter case
 )
@@ -139,10 +141,10 @@ def body_blocks(page: Page, containers: list[etree._Element]) -> list[Block]:
 
 
 def is_navigation(block: Block) -> bool:
-    """Pagers, previous/next links, share bars, font-size widgets, WeChat follow lines and
-    ad-slot labels."""
+    """Pagers, previous/next links, share bars, font-size widgets, WeChat follow lines,
+    ad-slot and box labels."""
     text = block.text
-    if NAVIGATION_LINE.match(text) or text in AD_LABELS:
+    if NAVIGATION_LINE.match(text) or text in AD_LABELS or text in BOX_LABELS:
         return True
     if len(text) < 60 and SHARE_WORDS.search(text) and block.punctuation <= 2 and "分享" in text:
         return True

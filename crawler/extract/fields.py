@@ -8,11 +8,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from urllib.parse import urlsplit
 
+from lxml import etree
+
 from .blocks import Block, Page
 from .dates import CHINA, DATE_PATTERN, parse_date
 from .labels import BYLINE_MAX, LabelledValue, clean_value, read_labels
 from .meta import (
     AUTHOR_META,
+    AUTHOR_UNIT_META,
     DATE_META,
     SECTION_META,
     SITE_META,
@@ -43,7 +46,7 @@ NOT_A_CATEGORY = frozenset(
     ("正文", "内容", "详情", "阅读", "文章", "正文内容", "浏览文章", "查看文章")
 )
 WELCOME_BANNER = re.compile(
-    r"欢迎(?:您)?(?:来到|光临|访问)(?:本站)?[:：]?\s*(?P<name>[^!！,，。\s]{2,20}?)(?:网站)?(?:[!！,，。]|$)"
+    r"欢迎(?:您)?(?:来到|光临|访问)(?:本站)?[:：]?\s*(?P<name>[^!！,，。\s]{2,20}?)(?:官方)?(?:网站)?(?:[!！,，。]|$)"
 )
 CREDIT_FIELDS = ("author", "author_unit", "editor", "source")
 # The longest site name read from after a bare hyphen in <title>.
@@ -127,7 +130,7 @@ def _is_byline(text: str) -> bool:
 def title_of(page: Page, head: HeadInfo) -> tuple[str | None, Block | None]:
     """The article title and the block that shows it, if any."""
     full = head.title
-    social = head.first(TITLE_META[:2]) or head.ld("headline", "name")
+    social = head.first(TITLE_META) or head.ld("headline", "name")
     segments = head.title_segments
     first_segment = segments[0] if segments else ""
     headings = [b for b in page.blocks if b.heading and 2 <= len(b.text) <= 150]
@@ -192,7 +195,9 @@ def category_of(
     title_at: int | None = None,
 ) -> str | None:
     """The section the site files the article under (title_at: the title's block index)."""
-    crumb = _breadcrumb_category(page, title, site, title_at)
+    crumb = _breadcrumb_category(page, title, site, title_at) or _marked_trail_category(
+        page, title, site
+    )
     if crumb:
         return crumb
     if "category" in labelled.values:
@@ -242,6 +247,43 @@ def _breadcrumb_category(
         if names:
             return names[-1]
     return None
+
+
+# Markup that says "breadcrumb" (Bootstrap's <ol class="breadcrumb">, aria-label, schema.org's
+# BreadcrumbList): a trail with neither a label nor separators, each section an <li>.
+_CRUMB_MARKUP = etree.XPath(
+    "//@class[contains(., 'rumb')] | //@id[contains(., 'rumb')]"
+    " | //@aria-label[contains(., 'rumb')] | //@itemtype[contains(., 'rumb')]"
+)
+
+
+def _marked_trail_category(page: Page, title: str | None, site: str) -> str | None:
+    """The last section of a trail the markup names as one. Its last item may be plain text
+    (the current section, on a journal's 首页 / 当期目录 / 2023年第4期 / 职业教育研究)."""
+    result = _CRUMB_MARKUP(page.root)
+    attribute = result[0] if isinstance(result, list) and result else None
+    if not isinstance(attribute, etree._ElementUnicodeResult):
+        return None
+    container = attribute.getparent()
+    if container is None:
+        return None
+    items: list[str] = []
+    for block in page.blocks_in(container):
+        if block.text == title:
+            continue
+        if len(block.text) > CRUMB_MAX * 2 or len(items) > MAX_CRUMBS:
+            return None  # a wrapper holding more than a trail
+        items.extend(block.links or [block.text])
+    names = [
+        item
+        for item in items
+        if item not in HOME_LINKS
+        and item not in (title, site)
+        and item not in NOT_A_CATEGORY
+        and len(item) <= CRUMB_MAX
+        and not BREADCRUMB_SEPARATOR.fullmatch(item)
+    ]
+    return names[-1] if names else None
 
 
 def _is_trail(block: Block, site: str, title_at: int | None) -> bool:
@@ -333,6 +375,11 @@ def author_fallback(head: HeadInfo, site: str) -> str | None:
     if SOFTWARE_CREDIT.search(author):
         return None  # the template's authors
     return author
+
+
+def author_unit_fallback(head: HeadInfo) -> str | None:
+    """The authors' institutions a paper's page names in <head> (citation_author_institution)."""
+    return clean_value(head.first(AUTHOR_UNIT_META))
 
 
 def list_values(value: str | None) -> list[str]:

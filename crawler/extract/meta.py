@@ -15,6 +15,9 @@ DATE_META = (
     "article:published_time",
     "og:article:published_time",
     "og:published_time",
+    "citation_publication_date",  # Highwire Press tags of journal and thesis pages
+    "citation_online_date",
+    "citation_date",
     "og:release_date",
     "publishdate",
     "publish_date",
@@ -32,14 +35,20 @@ DATE_META = (
 SECTION_META = ("article:section", "og:article:section", "columnname", "section", "category")
 SITE_META = (
     "og:site_name",
+    "citation_journal_title",  # a journal's pages: the journal is the site
     "sitename",
     "site_name",
     "application-name",
     "apple-mobile-web-app-title",
 )
-TITLE_META = ("og:title", "twitter:title", "title", "headline", "articletitle")
-AUTHOR_META = ("author", "article:author", "dc.creator", "byline")
-KEYWORD_META = ("keywords",)
+# Titles written for another reader (an indexer, a share card): they confirm a heading.
+TITLE_META = ("citation_title", "og:title", "twitter:title")
+AUTHOR_META = ("citation_author", "author", "article:author", "dc.creator", "byline")
+AUTHOR_UNIT_META = ("citation_author_institution",)
+# A paper's own keywords (not <meta name="keywords">, which lists a site's search terms).
+KEYWORD_META = ("citation_keywords",)
+# Meta names a page repeats, one value a tag (a paper's authors): their values are joined.
+REPEATED_META = frozenset(("citation_author", "citation_author_institution"))
 
 # Separators between an article title and the site / channel names in <title>.
 TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|--|\s[-–—·•]\s|\s*——\s*|\s*—\s*|\s*–\s*)\s*")
@@ -110,6 +119,8 @@ def read_head(root: etree._Element) -> HeadInfo:
                 key = key.lower()
                 if key not in info.meta:
                     info.meta[key] = fold(content)
+                elif key in REPEATED_META:
+                    info.meta[key] += "、" + fold(content)
         elif tag == "title":
             if not title_seen:
                 title_seen = True
