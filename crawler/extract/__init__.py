@@ -144,6 +144,9 @@ class _Parsed:
     links: list[str] = field(default_factory=list)
     # A pager drawn as a drop-down (<select> of 第1页/共3页 …): (text, value) of its options.
     options: list[tuple[str, str]] = field(default_factory=list)
+    # Whether the bytes say "breadcrumb" anywhere (class, id, aria-label, itemtype): only then
+    # is the tree searched for a trail its markup names.
+    crumb_markup: bool = False
 
 
 # Every link of the page, read before segmentation drops hidden parts: the crawler follows
@@ -181,7 +184,16 @@ def _prepare(
     containers = overrides.pop("body", None) or find_containers(page)
     body_list = body_blocks(page, containers)
     parsed = _Parsed(
-        url, encoding, head, page, containers, body_list, field_texts, links=links, options=options
+        url,
+        encoding,
+        head,
+        page,
+        containers,
+        body_list,
+        field_texts,
+        links=links,
+        options=options,
+        crumb_markup=b"rumb" in body,
     )
     parsed.title, parsed.title_block = title_of(page, head)
     return parsed
@@ -262,7 +274,14 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
         site=site,
         title=title,
         category=category_of(
-            page, head, labelled, title, site, header, title_block.index if title_block else None
+            page,
+            head,
+            labelled,
+            title,
+            site,
+            header,
+            title_block.index if title_block else None,
+            crumb_markup=parsed.crumb_markup,
         ),
         published_at=date_of(head, labelled, header, rules.zone, stamps),
         abstract=values.get("abstract") or None,

@@ -193,11 +193,14 @@ def category_of(
     site: str,
     header: list[Block] | None = None,
     title_at: int | None = None,
+    *,
+    crumb_markup: bool = True,
 ) -> str | None:
-    """The section the site files the article under (title_at: the title's block index)."""
-    crumb = _breadcrumb_category(page, title, site, title_at) or _marked_trail_category(
-        page, title, site
-    )
+    """The section the site files the article under (title_at: the title's block index;
+    crumb_markup: whether the page may hold markup naming a breadcrumb, worth a search)."""
+    crumb = _breadcrumb_category(page, title, site, title_at)
+    if not crumb and crumb_markup:
+        crumb = _marked_trail_category(page, title, site)
     if crumb:
         return crumb
     if "category" in labelled.values:
