@@ -69,6 +69,10 @@ PageKind = Literal["article", "list", "other"]
 PAGER_LINK = re.compile(
     r"^(?:\d{1,3}|\[\d{1,3}\]|下一页|上一页|下页|上页|尾页|末页|第\s*\d+\s*页|next|»|›)$", re.I
 )
+# The link after an excerpt to the whole text.
+READ_MORE = re.compile(
+    r"^(?:继续阅读|阅读全文|查看全文|全文|详细|详情|更多|read more|continue reading)", re.I
+)
 # How much running text makes a page an article on its own, and with an article's frame.
 ARTICLE_PROSE = 150
 SHORT_ARTICLE_PROSE = 80
@@ -519,7 +523,7 @@ def _excerpt_list(parsed: _Parsed) -> bool:
 
     def opens_item(block: Block) -> bool:
         before = blocks[max(block.index - EXCERPT_REACH, 0) : block.index]
-        titled = any(b.links and b.link_density > 0.5 for b in before)
+        titled = any(_is_item_title(b) for b in before)
         return titled or bool(block.links and len(block.links[0]) >= 6)
 
     prose = [block for block in parsed.body if is_prose(block)]
@@ -528,4 +532,27 @@ def _excerpt_list(parsed: _Parsed) -> bool:
         return False
     if items >= EXCERPT_LIST_ITEMS or (items >= 2 and items == len(prose)):
         return True  # (a tag page of two posts: nothing but excerpts)
-    return sum(1 for b in blocks if is_prose(b) and opens_item(b)) >= EXCERPT_LIST_ITEMS
+    if items == len(prose) and all(_cut_short(b) for b in prose):
+        return True  # a list's last page, one excerpt on it
+    # Each item in an element of its own (<article>s of a blog's archive): the page's.
+    page_prose = [b for b in blocks if is_prose(b)]
+    opened = sum(1 for b in page_prose if opens_item(b))
+    return opened >= EXCERPT_LIST_ITEMS or (opened >= 2 and opened == len(page_prose))
+
+
+def _cut_short(block: Block) -> bool:
+    """An excerpt: text cut at an ellipsis that a link to the rest follows, or at a lone
+    ellipsis ("……", the ellipsis of Chinese prose, may end a paragraph of an article)."""
+    text = block.text
+    if block.links and READ_MORE.match(block.links[-1]) and text.endswith(block.links[-1]):
+        return text[: -len(block.links[-1])].rstrip().endswith(("…", "...", "[…]", "[...]"))
+    return text.endswith(("…", "...", "[…]", "[...]")) and not text.endswith("……")
+
+
+def _is_item_title(block: Block) -> bool:
+    """A list item's title line: mostly a link, or opening with a title link that its date
+    and counters follow (标题 日期：2024-03-02 点击：64)."""
+    titles = [text for text in block.links if len(text) >= 6 and not DATE_ONLY.match(text)]
+    if not titles:
+        return False  # (a byline's date and author links)
+    return block.link_density > 0.5 or block.text.startswith(titles[0])
