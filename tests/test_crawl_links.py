@@ -86,18 +86,37 @@ def test_print_versions_reply_links_feeds_search_and_login_are_not_followed(tmp_
             "一篇心得体会",
             links="<a href='/print.php?aid=1'>打印本文</a> <a href='/a/print/1.html'>打印版</a>"
             "<a href='/a/1.html?replytocom=7'>回复</a> <a href='/feed/'>RSS</a>"
-            "<a href='/wp-login.php'>登录</a>",
+            "<a href='/wp-login.php'>登录</a>"
+            # DedeCMS's and EmpireCMS's action scripts, WordPress's search.
+            "<a href='/plus/stow.php?aid=1'>收藏</a> <a href='/plus/recommend.php?aid=1'>推荐</a>"
+            "<a href='/plus/erraddsave.php?aid=1'>挑错</a> <a href='/e/pl/?classid=5&id=1'>评论</a>"
+            "<a href='/e/public/digg/?id=1'>顶</a> <a href='/?s=述职报告'>搜索</a>"
+            # Content: DedeCMS's dynamic article page, a ThinkPHP route.
+            "<a href='/plus/view.php?aid=2'>另一篇心得体会</a> <a href='/?s=/home/a/3'>第三篇</a>",
         ),
     )
-    ignored = ("/print.php", "/a/print/1.html", "/plus/search.php", "/feed/", "/wp-login.php")
+    write(site, "/plus/view.php", article("另一篇述职报告"))
+    ignored = (
+        "/print.php",
+        "/a/print/1.html",
+        "/plus/search.php",
+        "/feed/",
+        "/wp-login.php",
+        "/plus/stow.php",
+        "/plus/recommend.php",
+        "/plus/erraddsave.php",
+        "/e/pl/",
+        "/e/public/digg/",
+    )
     for path in ignored:
         write(
             site, path if not path.endswith("/") else path + "index.html", article("一篇心得体会")
         )
     stored, counts = crawl(tmp_path / "root", tmp_path)
-    assert stored == {"/a/1.html"}
+    assert stored == {"/a/1.html", "/plus/view.php"}
     assert counts.get("/a/1.html") == 1  # not again as ?replytocom=7
     assert not set(ignored) & set(counts)
+    assert counts.get("/") == 2  # the start page, and the route /?s=/home/a/3; not /?s=述职报告
 
 
 def test_a_copy_is_stored_at_the_address_it_names_as_its_own(tmp_path: Path) -> None:

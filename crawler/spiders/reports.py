@@ -53,7 +53,14 @@ _IGNORED_LINKS = re.compile(
     r"/(?:feedback|guestbook|comments?)(?:_ajax)?\.php|[?&]m=comment\b|"
     r"/(?:plus/)?search\.\w+|[?&]m=member\b|"
     r"[?&](?:mod|action|do|a|ac|act)=(?:search|logging|login|logout|register|post)\b|"
-    r"/(?:wp-login|wp-admin|member|login|register|signin|signup)(?:/|\.\w+|$)",
+    r"/(?:wp-login|wp-admin|member|login|register|signin|signup)(?:/|\.\w+|$)|"
+    # WordPress's search results (/?s=…; not ThinkPHP's routes, /?s=/home/article/5).
+    r"^/?\?(?:.*&)?s=(?!/|%2F)|"
+    # DedeCMS's scripts under /plus/ but its dynamic article and list pages: bookmarking,
+    # recommending, error reports, advanced search, votes, counters.
+    r"/plus/(?!view\.php|list\.php)\w+\.php|"
+    # EmpireCMS's comment, search, member, action and counter scripts under /e/.
+    r"/e/(?:pl|search|member|enews|public|DoPrint|DownSys|ShopSys|payapi|space)/",
     re.IGNORECASE,
 )
 # Continuation pages jump the queue: an article's pages are held in memory until stitched.
