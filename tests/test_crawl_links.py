@@ -198,3 +198,41 @@ def test_empirecms_dynamic_pages_counting_from_zero_make_one_article(tmp_path: P
         assert [r["pages"] for r in records] == [[server.url + p for p in pages]]
     body = records[0]["body"]
     assert body.index("第1页的正文") < body.index("第2页的正文") < body.index("第3页的正文")
+
+
+def test_drop_downs_lead_to_list_pages_and_article_pages(tmp_path: Path) -> None:
+    """A list whose second page only a jump menu links, and an article whose drop-down pager
+    titles its pages (第2页：存在问题) with relative values: both are followed."""
+    site = tmp_path / "root" / "site"
+    jump = (
+        "转到：<select onchange='self.location.href=this.options[this.selectedIndex].value'>"
+        "<option value='/list/index.html' selected>第1页</option>"
+        "<option value='/list/index_2.html'>第2页</option></select>"
+    )
+    write(
+        site, "/index.html", f"<html><body><a href='/a/1.html'>一篇工作总结</a>{jump}</body></html>"
+    )
+    write(
+        site,
+        "/list/index_2.html",
+        "<html><body><a href='/a/2.html'>第二篇工作总结</a></body></html>",
+    )
+    write(site, "/a/1.html", article("一篇工作总结"))
+    pager = (
+        "本文共2页，转到：<select><option value='2.html' selected>第1页：总体情况</option>"
+        "<option value='2_2.html'>第2页：存在问题</option></select>"
+    )
+    first = article("第二篇工作总结", pager=pager)
+    write(site, "/a/2.html", first)
+    write(site, "/a/2_2.html", first.replace(PROSE, "第二页的正文。" + PROSE, 1))
+    db = tmp_path / "archive.sqlite"
+    with ReplayServer(tmp_path / "root") as server:
+        server.start()
+        result = run_cli("crawl", server.url + "/", "--db", str(db))
+        assert result.returncode == 0, result.stderr[-3000:]
+        with open_archive(str(db)) as archive:
+            pages = {r["title"]: r["pages"] for r in archive.iter_records()}
+        assert pages == {
+            "一篇工作总结": [server.url + "/a/1.html"],
+            "第二篇工作总结": [server.url + "/a/2.html", server.url + "/a/2_2.html"],
+        }

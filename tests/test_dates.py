@@ -31,3 +31,25 @@ def test_the_site_zone_applies_without_an_offset() -> None:
     assert parse_date("2023-07-22 10:00", timezone(timedelta(hours=-5))) == (
         "2023-07-22T10:00:00-05:00"
     )
+
+
+def test_a_papers_history_dates_are_not_its_publication() -> None:
+    """收稿日期 (received) and 修回日期 (revised) come first on a paper's line; 网络首发时间 and
+    出版日期 date it."""
+    from crawler.extract import extract
+
+    paragraphs = "".join(
+        f"<p>第{n}段：本文讨论基层治理能力的提升路径，并提出了对策建议。</p>" for n in range(4)
+    )
+    for line, expected in [
+        ("收稿日期：2023-03-15 修回日期：2023-04-02 网络首发时间：2023-05-26", "2023-05-26"),
+        ("收稿日期：2023-03-15　出版日期：2023-07-20　发布日期：2023-08-02", "2023-07-20"),
+        ("在线公开时间：2023-05-26", "2023-05-26"),
+    ]:
+        page = (
+            f"<html><head><meta charset='utf-8'><title>论文_学报</title></head><body>"
+            f"<h1>论文</h1><div class='dates'>{line}</div><div class='text'>{paragraphs}</div>"
+            f"</body></html>"
+        ).encode()
+        report = extract(page, "http://xb.example.edu.cn/a/1.html")
+        assert report.published_at == f"{expected}T00:00:00+08:00", line

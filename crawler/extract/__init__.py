@@ -156,8 +156,12 @@ class _Parsed:
 # Every link of the page, read before segmentation drops hidden parts: the crawler follows
 # them from this one parse instead of parsing the page again.
 _LINK_HREFS = etree.XPath("//a/@href", smart_strings=False)
-# The text of a drop-down pager's option: 2, 第2页, 第2页/共3页.
-PAGER_OPTION = re.compile(r"^第?\s*\d{1,3}\s*页?(?:\s*/\s*共?\s*\d{1,3}\s*页?)?$")
+# The text of a drop-down pager's option: 2, 第2页, 第2页/共3页, 第2页：存在问题 (its heading).
+PAGER_OPTION = re.compile(
+    r"^第?\s*\d{1,3}\s*页?(?:\s*/\s*共?\s*\d{1,3}\s*页?)?(?:\s*[:：、.．]\s*\S.{0,40})?$"
+)
+# An option's value that is an address: a path, a URL, a page file.
+OPTION_URL = re.compile(r"^(?:https?://|/|\./|\.\./)|\.(?:s?html?|php|aspx?|jsp)(?:[?#]|$)", re.I)
 
 
 def _prepare(
@@ -183,7 +187,10 @@ def _prepare(
     field_texts = _field_texts(overrides)
     links = cast("list[str]", _LINK_HREFS(root))
     # (Looked for only where the bytes hold an <option>: the walk below drops <select>.)
-    options = _pager_options(root) if b"<option" in body or b"<OPTION" in body else []
+    options: list[tuple[str, str]] = []
+    if b"<option" in body or b"<OPTION" in body or b"<Option" in body:
+        options, jumps = _drop_down_links(root)
+        links.extend(jumps)
     page = segment(root)
     containers = overrides.pop("body", None) or find_containers(page)
     body_list = body_blocks(page, containers)
@@ -203,19 +210,25 @@ def _prepare(
     return parsed
 
 
-def _pager_options(root: etree._Element) -> list[tuple[str, str]]:
-    """(text, value) of the options of the drop-downs that read like a pager. A drop-down whose
-    first options are no pages (a jump menu of hundreds of cities) is passed over unread."""
-    found = []
+def _drop_down_links(root: etree._Element) -> tuple[list[tuple[str, str]], list[str]]:
+    """The drop-downs' links: (text, value) of the options of those that read like a pager,
+    and the value of every option that is a URL (a jump menu to a list's pages, to the
+    sections), which the crawl follows like a link. A drop-down whose first options are no
+    pages (a menu of hundreds of cities) is no pager."""
+    pager: list[tuple[str, str]] = []
+    jumps: list[str] = []
     for select in root.iter("select"):
         options = select.findall("option")
-        if not any(PAGER_OPTION.match(fold(o.text)) for o in options[:3]):
-            continue
+        paged = any(PAGER_OPTION.match(fold(o.text)) for o in options[:3])
         for option in options:
-            text = fold(option.text)
-            if PAGER_OPTION.match(text) and (value := option.get("value")):
-                found.append((text, value))
-    return found
+            value = (option.get("value") or "").strip()
+            if not value:
+                continue
+            if OPTION_URL.search(value):
+                jumps.append(value)
+            if paged and PAGER_OPTION.match(text := fold(option.text)):
+                pager.append((text, value))
+    return pager, jumps
 
 
 def _override_texts(root: etree._Element, rules: FieldRules) -> dict[str, list[etree._Element]]:

@@ -41,6 +41,8 @@ NAVIGATION_LINE = re.compile(
     r"分享到|分享：|分享:|扫一扫|扫描二维码|【字体|字体[:：]|字号[:：]|Previous|Next|"
     # The calls to follow an account that open and close articles copied from WeChat.
     r"点击蓝字|点击上方|长按识别|长按二维码|长按扫码|扫码关注|识别二维码|分享[、，,\s]*点赞|"
+    # A 范文 site's download box.
+    r"点击下载|下载文档|下载本文|文档为\s*\w{2,4}\s*格式|"
     r"[-—–\s]*END[-—–\s]*$)",
     re.IGNORECASE,
 )
@@ -48,7 +50,7 @@ NAVIGATION_LINE = re.compile(
 # token that matches and never reconsiders, as a left-to-right scan would; fullmatch then
 # stops at the first character that is no token, instead of scanning the whole line.
 PAGER_LINE = re.compile(
-    r"(?>首页|尾页|末页|上一页|下一页|上页|下页|共\s*\d+\s*页[:：]?|第\s*\d+\s*页|分页|页码|页次|"
+    r"(?>首页|尾页|末页|上一页|下一页|上页|下页|共\s*\d+\s*页[:：]?|第\s*\d+\s*页|分页|页码|页次|页面|"
     r"[Pp]ages?|"
     r"\d+|[<>«»]+|\.\.\.|…|:|：|\||/|\s)*"
 )

@@ -12,7 +12,7 @@ from lxml import etree
 
 from .blocks import Block, Page
 from .dates import CHINA, DATE_PATTERN, parse_date
-from .labels import BYLINE_MAX, LabelledValue, clean_value, read_labels
+from .labels import BYLINE_MAX, LABEL_PATTERN, LabelledValue, clean_value, read_labels
 from .meta import (
     AUTHOR_META,
     AUTHOR_UNIT_META,
@@ -49,6 +49,8 @@ WELCOME_BANNER = re.compile(
     r"欢迎(?:您)?(?:来到|光临|访问)(?:本站)?[:：]?\s*(?P<name>[^!！,，。\s]{2,20}?)(?:官方)?(?:网站)?(?:[!！,，。]|$)"
 )
 CREDIT_FIELDS = ("author", "author_unit", "editor", "source")
+# Links to a person's page (the reposter's, the author's), whose name is no section.
+PERSON_LINK = re.compile(r"user|author|space|member|/u/|uid=|blogger", re.IGNORECASE)
 # The longest site name read from after a bare hyphen in <title>.
 GLUED_SITE_MAX = 12
 
@@ -65,10 +67,25 @@ class Labelled:
     def take(self, item: LabelledValue, block: Block) -> None:
         value = item.value
         if item.field in CREDIT_FIELDS:
-            value = clean_value(value) or ""
+            value = clean_value(_own_words(value, block.links)) or ""
         if value and item.field not in self.values:
             self.values[item.field] = value
             self.blocks[item.field] = block
+
+
+def _own_words(value: str, links: list[str]) -> str:
+    """A credit without what runs on after it on the line: a bracketed widget (来源：人民网
+    【字号 大 中 小】) or links to elsewhere (作者：小龙 个人工作总结 我要投稿). A credit that is
+    itself a link keeps the links after it: they are more names."""
+    widget = value.find("【", 1)
+    if widget > 0:
+        value = value[:widget]
+    words = value.split()
+    if len(words) > 1 and words[0] not in links:
+        while len(words) > 1 and words[-1] in links:
+            words.pop()
+        return " ".join(words)
+    return value
 
 
 def read_labelled(
@@ -165,7 +182,7 @@ def site_of(page: Page, head: HeadInfo, url: str, title: str | None = None) -> s
     if named:
         return named
     segments = head.title_segments
-    if len(segments) >= 2:
+    if len(segments) >= 2 and not _keyword_tail(segments, head):
         return segments[0] if title and segments[-1] == title else segments[-1]
     # "报告标题-公文易": a name glued by a bare hyphen (no 网 or 站 to tell it, and a hyphen
     # also joins years, 2023-2024学年) is the site's when the page links it by that name.
@@ -183,6 +200,16 @@ def site_of(page: Page, head: HeadInfo, url: str, title: str | None = None) -> s
             return match.group("name")
     host = urlsplit(url).hostname or ""
     return host[4:] if host.startswith("www.") else host
+
+
+def _keyword_tail(segments: list[str], head: HeadInfo) -> bool:
+    """Whether the parts after the title are the page's keywords (标题_发展_产业_农村, the
+    keywords meta listing 发展, 产业, 农村), not the names of a site and its channel."""
+    keywords = head.meta.get("keywords")
+    if len(segments) < 3 or not keywords:
+        return False
+    listed = set(split_list(keywords))
+    return all(segment in listed for segment in segments[1:])
 
 
 def category_of(
@@ -217,7 +244,12 @@ def category_of(
             words.append(block.text[: dated.start()].strip(" |｜/丨·•-—"))
     if not words:
         return None
-    sections = {text for block in page.blocks for text in block.links}
+    sections = {
+        text
+        for block in page.blocks
+        for text, href in zip(block.links, block.hrefs, strict=False)
+        if not PERSON_LINK.search(href)
+    }
     for word in words:
         if 2 <= len(word) <= 15 and word != title and word in sections:
             return word
@@ -315,6 +347,8 @@ def _links_after(blocks: list[Block], position: int, most: int) -> list[str]:
     for block in blocks[position + 1 : position + 1 + most]:
         if not block.links or block.link_density <= 0.5 or len(block.text) > CRUMB_MAX * 2:
             break
+        if LABEL_PATTERN.match(block.text):
+            break  # the next label's line (标签：… then 分类：学习心得)
         found.extend(block.links)
     return found
 

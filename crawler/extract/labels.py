@@ -27,6 +27,11 @@ LABELS: dict[str, tuple[str, ...]] = {
         "录入时间",
         "发布日期",
         "发表日期",
+        "出版日期",
+        "出版时间",
+        "在线公开时间",
+        "网络首发时间",
+        "公开日期",
         "更新日期",
         "日期",
         "时间",
@@ -60,6 +65,11 @@ LABELS: dict[str, tuple[str, ...]] = {
         "终审",
         "图片",
         "摄影",
+        # A paper's history: received, revised, accepted are not its publication.
+        "收稿日期",
+        "修回日期",
+        "录用日期",
+        "接收日期",
     ),
 }
 

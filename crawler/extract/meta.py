@@ -60,7 +60,9 @@ SOFTWARE_CREDIT = re.compile(
     re.IGNORECASE,
 )
 SITE_SUFFIX = re.compile(
-    r"^(?P<title>.+?\S)[-–—](?P<site>[^-–—\s]{1,12}(?:网|站|频道|在线|日报|晚报|报|官网|平台|门户))$"
+    r"^(?P<title>.+?\S)[-–—](?P<site>[^-–—\s]{1,12}(?:网|站|频道|在线|日报|晚报|报|官网|平台|门户|"
+    # Schools, hospitals and offices whose sites bear their names (标题-江城市第一中学).
+    r"中学|小学|大学|学院|学校|幼儿园|医院|政府|委员会|协会|学会|局|厅|馆|中心))$"
 )
 
 
