@@ -23,7 +23,7 @@ from crawler.archive import (
     schema,
 )
 from crawler.archive.models import Article
-from crawler.archive.records import ALIAS_MIN_BODY, alias_fingerprint
+from crawler.archive.records import ALIAS_MIN_BODY, alias_fingerprint, better_address
 
 
 @pytest.fixture
@@ -98,11 +98,11 @@ def moved(data: dict[str, Any], url: str, **extra: Any) -> dict[str, Any]:
 
 
 def test_second_url_of_an_article_is_an_alias(archive: Archive) -> None:
-    first = record(1, body=LONG_BODY)
+    first = moved(record(1, body=LONG_BODY), "https://example.cn/a/1.html")
     assert len(first["body"]) >= ALIAS_MIN_BODY
     assert archive.save_article(first) == "new"
     other_urls = [
-        "https://www.example.cn/a/1.html",  # scheme and www
+        "http://www.example.cn/a/1.html",  # scheme and www
         "http://m.example.cn/view.php?aid=1",  # mobile mirror, dynamic URL
         "http://example.cn/plus/view.php?aid=1",  # same host, dynamic URL
     ]
@@ -122,6 +122,30 @@ def test_second_url_of_an_article_is_an_alias(archive: Archive) -> None:
     assert archive.counts()["articles"] == 1
 
 
+def test_an_article_moves_to_its_better_address(archive: Archive) -> None:
+    """Found first under a dynamic address, the article takes its static one when that comes:
+    the dynamic address becomes the alias, and the record's url is the static one."""
+    dynamic = moved(record(1, body=LONG_BODY), "http://example.cn/plus/view.php?aid=1")
+    static = record(1, body=LONG_BODY)
+    assert archive.save_article(dynamic) == "new"
+    assert archive.save_article(static) == "changed"  # the record's url changed
+    assert archive.save_article(dynamic) == "alias"
+    counts = archive.counts()
+    assert (counts["articles"], counts["article_aliases"]) == (1, 1)
+    for url in (static["url"], dynamic["url"]):
+        found = archive.get_record(url)
+        assert found is not None and found["url"] == static["url"]
+
+
+def test_better_address() -> None:
+    assert better_address("http://x.cn/a/1.html", "http://x.cn/plus/view.php?aid=1")
+    assert better_address("http://x.cn/a/1.html", "http://x.cn/show.php/1")  # no query, a script
+    assert better_address("http://x.cn/a/1.html", "http://m.x.cn/a/1.html")
+    assert better_address("https://x.cn/a/1.html", "http://x.cn/a/1.html")
+    assert not better_address("http://www.x.cn/a/1.html", "http://x.cn/a/1.html")  # a tie
+    assert not better_address("http://m.x.cn/a/1.html", "http://x.cn/e/ShowInfo.php?id=1")
+
+
 def test_same_text_elsewhere_is_not_an_alias(archive: Archive) -> None:
     first = record(1, body=LONG_BODY)
     assert archive.save_article(first) == "new"
@@ -139,7 +163,7 @@ def test_same_text_elsewhere_is_not_an_alias(archive: Archive) -> None:
 
 def test_archive_before_aliases_is_upgraded_and_keeps_its_articles(db_url: str) -> None:
     first = record(1, body=LONG_BODY)
-    twin = moved(first, "https://www.example.cn/a/1.html")
+    twin = moved(first, "http://www.example.cn/a/1.html")
     with open_archive(db_url) as archive:
         archive.save_article(first)
         archive.save_article(record(2))
@@ -162,7 +186,7 @@ def test_archive_before_aliases_is_upgraded_and_keeps_its_articles(db_url: str) 
 
 def test_two_urls_archived_before_aliases_both_stay(archive: Archive) -> None:
     first = record(1, body=LONG_BODY)
-    twin = moved(first, "https://www.example.cn/a/1.html")
+    twin = moved(first, "http://www.example.cn/a/1.html")
     archive.save_article(first)
     archive.save_article(moved(first, twin["url"], title="临时标题"))
     # The twin's title is corrected: its text is now the first article's, but it is an

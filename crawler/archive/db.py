@@ -16,7 +16,17 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, func, insert, inspect, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    create_engine,
+    delete,
+    func,
+    insert,
+    inspect,
+    select,
+    update,
+)
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
@@ -35,6 +45,7 @@ from crawler.archive.models import (
 )
 from crawler.archive.records import (
     alias_fingerprint,
+    better_address,
     content_hash,
     record_json,
     same_site,
@@ -424,9 +435,10 @@ class Archive:
 
         A record whose URL is not archived but whose title and body are those of an article
         of the same site (records.alias_fingerprint, records.same_site) is that article
-        reached by a second address: the URL goes into article_aliases and no second article
-        is made. An alias stays one when fetched again, whatever it then holds: the article's
-        own URL is where its changes are archived.
+        reached by a second address: the worse of the two addresses (records.better_address)
+        goes into article_aliases, and the article keeps, or moves to, the better one. A worse
+        address stays an alias when fetched again, whatever it then holds: the article's own
+        URL is where its changes are archived.
 
         The outcome is as observed when the write ran; if a concurrency conflict later
         makes the batch replay, the database is exact but an earlier outcome may differ
@@ -483,9 +495,29 @@ class Archive:
         def op(conn: Connection) -> Outcome:
             original = self._original_of(conn, url, fingerprint)
             if original is not None:
-                alias = {"url": url, "article_id": original, "first_seen": now, "last_seen": now}
+                article_id, article_url = original
+                kept, other = (
+                    (url, article_url)
+                    if better_address(url, article_url)
+                    else (
+                        article_url,
+                        url,
+                    )
+                )
+                alias = {
+                    "url": other,
+                    "article_id": article_id,
+                    "first_seen": now,
+                    "last_seen": now,
+                }
+                if kept == article_url:
+                    conn.execute(self._alias_upsert(), alias)
+                    return "alias"
+                # This address is the better one: the article moves to it, the old one becomes
+                # its alias, and the record is saved below as the article's (a new version).
+                conn.execute(delete(ArticleAlias).where(ArticleAlias.url == url))
+                conn.execute(update(Article).where(Article.id == article_id).values(url=url))
                 conn.execute(self._alias_upsert(), alias)
-                return "alias"
             row = conn.execute(upsert, row_values).one()
             article_id, current_hash, current_incomplete, times_seen = row
             if times_seen == 1:
@@ -533,12 +565,18 @@ class Archive:
         self._statements[("article", validators)] = stmt
         return stmt
 
-    def _original_of(self, conn: Connection, url: str, fingerprint: str | None) -> int | None:
-        """The id of the article url is an alias of: a known alias's, or for a URL archived
+    def _original_of(
+        self, conn: Connection, url: str, fingerprint: str | None
+    ) -> tuple[int, str] | None:
+        """(id, url) of the article url is an alias of: a known alias's, or for a URL archived
         under no name yet, the first article of the same site with the same fingerprint."""
-        known = conn.execute(select(ArticleAlias.article_id).where(ArticleAlias.url == url)).first()
+        known = conn.execute(
+            select(Article.id, Article.url)
+            .join(ArticleAlias, ArticleAlias.article_id == Article.id)
+            .where(ArticleAlias.url == url)
+        ).first()
         if known is not None:
-            return int(known[0])
+            return int(known[0]), str(known[1])
         if fingerprint is None:
             return None
         same = conn.execute(
@@ -546,13 +584,13 @@ class Archive:
             .where(Article.body_hash == fingerprint, Article.url != url)
             .order_by(Article.id)
         ).all()
-        original = next((row_id for row_id, other in same if same_site(url, other)), None)
+        original = next(((row_id, other) for row_id, other in same if same_site(url, other)), None)
         if original is None:
             return None
         # Both URLs archived as articles already (by a version that told no aliases): keep both.
         if conn.execute(select(Article.id).where(Article.url == url)).first() is not None:
             return None
-        return int(original)
+        return int(original[0]), str(original[1])
 
     def _alias_upsert(self) -> Any:
         stmt = self._statements.get(("alias", ()))

@@ -76,3 +76,27 @@ def same_site(url: str, other: str) -> bool:
     if not host or not other_host:
         return False
     return host == other_host or host.endswith(f".{other_host}") or other_host.endswith(f".{host}")
+
+
+# Extensions of scripts that render pages on request: a dynamic address of an article.
+_SCRIPT = re.compile(r"\.(?:php|asp|aspx|jsp|cgi|do)(?:/|$)", re.IGNORECASE)
+
+
+def better_address(url: str, other: str) -> bool:
+    """Whether url is a better address than other for the same article, in this order: the
+    main host over a mobile mirror, no query over one, a static page over a script
+    (`/a/12.html` over `/plus/view.php?aid=12`), https over http. A tie keeps the address
+    archived first."""
+    return _address_cost(url) < _address_cost(other)
+
+
+def _address_cost(url: str) -> tuple[int, int, int, int]:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    mirror = bool(_MIRROR_PREFIX.match(host)) and not host.startswith("www.")
+    return (
+        int(mirror),
+        int(bool(parts.query)),
+        int(bool(_SCRIPT.search(parts.path))),
+        int(parts.scheme != "https"),
+    )
