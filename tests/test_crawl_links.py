@@ -238,3 +238,59 @@ def test_drop_downs_lead_to_list_pages_and_article_pages(tmp_path: Path) -> None
             "一篇工作总结": [server.url + "/a/1.html"],
             "第二篇工作总结": [server.url + "/a/2.html", server.url + "/a/2_2.html"],
         }
+
+
+def test_base_href_trs_script_pager_other_ports_and_tracking_copies(tmp_path: Path) -> None:
+    """Links resolve against <base href>; a TRS document's pages, drawn by createPageHTML(),
+    are stitched with _1 as page 2; another port of the host is another server; a ?utm_
+    copy of a page is not asked for again."""
+    root = tmp_path / "root"
+    site = root / "site"
+    trs = "/zwgk/202402/t20240220_2001"
+    write(site, "/a/5.html", article("第五篇工作总结"))
+    write(
+        site,
+        "/list/sub/index.html",
+        "<html><head><base href='/'></head><body>"
+        "<a href='a/5.html'>第五篇工作总结</a></body></html>",
+    )
+    for number in range(3):
+        html = article("关于印发工作要点的通知").replace(
+            "</body>",
+            "<div id='page_div'></div><script>createPageHTML('page_div', 3, "
+            f"{number}, 't20240220_2001', 'html', 20);</script></body>",
+        )
+        html = html.replace(PROSE, f"第{number + 1}页：{PROSE}", 1)
+        write(site, trs + (f"_{number}" if number else "") + ".html", html)
+    with ReplayServer(root) as server:
+        server.start()
+        other_port = f"http://127.0.0.1:{server.port + 1}/x.html"
+        write(
+            site,
+            "/index.html",
+            f"<html><body><a href='/list/sub/'>列表</a> <a href='{trs}.html'>通知</a>"
+            f" <a href='{trs}.html?utm_source=wechat'>通知</a> <a href='{other_port}'>旧版</a>"
+            "</body></html>",
+        )
+        db = tmp_path / "archive.sqlite"
+        result = run_cli("crawl", server.url + "/", "--db", str(db))
+        assert result.returncode == 0, result.stderr[-3000:]
+        asked = dict(server.counts)
+        with open_archive(str(db)) as archive:
+            records = {r["title"]: r for r in archive.iter_records()}
+            failures = archive.counts()["failures"]
+    assert set(records) == {"第五篇工作总结", "关于印发工作要点的通知"}
+    notice = records["关于印发工作要点的通知"]
+    assert [p.removeprefix(server.url) for p in notice["pages"]] == [
+        f"{trs}.html",
+        f"{trs}_1.html",
+        f"{trs}_2.html",
+    ]
+    assert (
+        notice["body"].index("第1页")
+        < notice["body"].index("第2页")
+        < notice["body"].index("第3页")
+    )
+    assert asked[f"{trs}.html"] == 1  # not again as ?utm_source=wechat
+    assert "/list/sub/a/5.html" not in asked
+    assert failures == 0  # the other port was never asked

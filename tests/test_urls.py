@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.extract import canonical_url
-from crawler.extract.urls import page_key, same_article_pages
+from crawler.extract.urls import page_key, same_article_pages, without_tracking
 
 
 @pytest.mark.parametrize(
@@ -30,6 +30,11 @@ from crawler.extract.urls import page_key, same_article_pages
         ),
         ("http://example.cn/a.html?utm_medium=share", "http://example.cn/a.html"),
         ("  http://example.cn/a.html  ", "http://example.cn/a.html"),
+        # A GBK-encoded value stays as written (decoding it as UTF-8 would garble it).
+        (
+            "http://example.cn/tags.php?q=%D1%A7%CF%B0&utm_source=wx",
+            "http://example.cn/tags.php?q=%D1%A7%CF%B0",
+        ),
     ],
 )
 def test_canonical_url(url: str, canonical: str) -> None:
@@ -93,6 +98,43 @@ def test_empirecms_dynamic_pages_count_from_zero() -> None:
         "http://example.cn/show.php?id=88",
         1,
     )
+
+
+def test_trs_documents_count_later_pages_from_1() -> None:
+    """TRS WCM (government portals): t20240220_2001_1.html is the second page."""
+    first = "http://www.x.gov.cn/zwgk/202402/t20240220_2001.html"
+    second, third = first.replace(".html", "_1.html"), first.replace(".html", "_2.html")
+    assert [page_key(u) for u in (first, second, third)] == [(first, 1), (first, 2), (first, 3)]
+    assert same_article_pages(first, ["t20240220_2001_1.html", "t20240220_2001_2.html"]) == [
+        second,
+        third,
+    ]
+    # From page 2, linking only page 1, with 共3页: page 3 follows TRS's numbering.
+    assert same_article_pages(second, ["t20240220_2001.html"], 3) == [first, third]
+    # Elsewhere _1 is still the first page's own name (PHPCMS show-12-345-1.html).
+    assert page_key("http://x.cn/a/123_2.html") == ("http://x.cn/a/123.html", 2)
+
+
+def test_a_pager_writing_the_path_raw_finds_the_encoded_pages() -> None:
+    """The page's URL percent-encodes its Chinese file name; its pager writes it raw."""
+    url = "http://x.cn/2024/0402/%E5%85%9A%E8%AF%BE%E5%BF%83%E5%BE%97.html"
+    pages = same_article_pages(url, ["党课心得_2.html", "党课心得_3.html", "党课心得.html"])
+    assert pages == [
+        "http://x.cn/2024/0402/党课心得_2.html",
+        "http://x.cn/2024/0402/党课心得_3.html",
+    ]
+
+
+def test_links_resolve_against_the_base() -> None:
+    url = "http://x.cn/article/show.asp?id=106"
+    pages = same_article_pages(url, ["article/show.asp?id=106&page=2"], base="http://x.cn/")
+    assert pages == ["http://x.cn/article/show.asp?id=106&page=2"]
+
+
+def test_without_tracking_keeps_the_rest_as_written() -> None:
+    assert without_tracking("http://x.cn/a.html?utm_source=wx") == "http://x.cn/a.html"
+    assert without_tracking("http://x.cn/s.php?q=%D1%A7&spm=1") == "http://x.cn/s.php?q=%D1%A7"
+    assert without_tracking("http://x.cn/s.php?q=%D1%A7&b=") == "http://x.cn/s.php?q=%D1%A7&b="
 
 
 def test_hrefs_that_are_no_urls_are_skipped() -> None:

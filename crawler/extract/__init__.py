@@ -130,6 +130,7 @@ class PageAnalysis:
     links: list[str] = field(default_factory=list)  # every <a href> as written, in page order
     cut_off: bool = False  # the HTML stops mid-way: what it holds is only part of the page
     canonical: str | None = None  # the address the page gives itself (<link rel=canonical>)
+    base_url: str = ""  # what links resolve against: the page's <base href>, else its URL
 
 
 @dataclass(slots=True)
@@ -151,6 +152,7 @@ class _Parsed:
     # Whether the bytes say "breadcrumb" anywhere (class, id, aria-label, itemtype): only then
     # is the tree searched for a trail its markup names.
     crumb_markup: bool = False
+    base: str = ""  # the URL relative links resolve against (set from <base href> or url)
 
 
 # Every link of the page, read before segmentation drops hidden parts: the crawler follows
@@ -206,8 +208,23 @@ def _prepare(
         options=options,
         crumb_markup=b"rumb" in body,
     )
-    parsed.title, parsed.title_block = title_of(page, head)
+    parsed.title, parsed.title_block = title_of(
+        page, head, body_list[0].index if body_list else None
+    )
+    parsed.base = _base_url(url, head.base)
     return parsed
+
+
+def _base_url(url: str, base: str) -> str:
+    """The URL relative links resolve against: <base href> made absolute, when it is an
+    http(s) URL; else the page's own."""
+    if not base:
+        return url
+    try:
+        absolute = urljoin(url, base)
+    except ValueError:
+        return url
+    return absolute if absolute.startswith(("http://", "https://")) else url
 
 
 def _drop_down_links(root: etree._Element) -> tuple[list[tuple[str, str]], list[str]]:
@@ -347,6 +364,7 @@ def analyse(
         links=parsed.links,
         cut_off=cut_off(body),
         canonical=_canonical_link(parsed),
+        base_url=parsed.base,
     )
 
 
@@ -356,7 +374,7 @@ def _canonical_link(parsed: _Parsed) -> str | None:
     if not href:
         return None
     try:
-        absolute = urljoin(parsed.url, href).split("#", 1)[0]
+        absolute = urljoin(parsed.base, href).split("#", 1)[0]
     except ValueError:
         return None
     return absolute if absolute.startswith(("http://", "https://")) else None
@@ -447,7 +465,13 @@ def _continuations(parsed: _Parsed) -> list[str]:
     for text, value in parsed.options:
         hrefs.append(value)
         total = max(total, _stated_count(text))
-    return same_article_pages(parsed.url, hrefs, total) if hrefs else []
+    if parsed.head.script_pager:
+        count, prefix, extension = parsed.head.script_pager
+        hrefs.extend(
+            f"{prefix}.{extension}" if n == 0 else f"{prefix}_{n}.{extension}" for n in range(count)
+        )
+        total = max(total, count)
+    return same_article_pages(parsed.url, hrefs, total, base=parsed.base) if hrefs else []
 
 
 def _stated_count(text: str) -> int:
@@ -519,7 +543,10 @@ def _article_frame(parsed: _Parsed) -> bool:
         return False
     blocks = parsed.page.blocks
     header = blocks[title.index + 1 : first]
-    if any(len(b.text) <= 100 and DATE_PATTERN.search(b.text) for b in header):
+    # (A dated line that is mostly a link is a list's item, not the article's info line.)
+    if any(
+        len(b.text) <= 100 and b.link_density < 0.5 and DATE_PATTERN.search(b.text) for b in header
+    ):
         return True
     return any(ADJACENT_ARTICLE.match(b.text) for b in blocks[last + 1 : last + 12])
 

@@ -67,15 +67,23 @@ DISCLAIMER = re.compile(
 # The page's own address stamped under the text: a pattern of its own, as one group of
 # alternatives in DISCLAIMER would cost the plain words there their fast scan.
 OWN_ADDRESS = re.compile(r"(?:本文|原文|文章)(?:来源|地址|链接|网址)\s*[:：]\s*(?:https?://|www\.)")
+# The note under a theory article saying who its author is: （作者系中共中央党校教授）.
+AUTHOR_NOTE = re.compile(r"[（(]\s*(?:作者系|作者为|作者是|作者单位)[^）)]*[）)]$")
 # The label of an advertisement slot, a line of its own among the paragraphs.
 AD_LABELS = frozenset(
     ("广告", "推广", "赞助", "广告位", "AD", "Ad", "Advertisement", "ADVERTISEMENT")
 )
-# The label of the box the text stands in ("全文" over a journal's full text), a line of its own.
-BOX_LABELS = frozenset(("全文", "正文", "正文内容", "文章正文", "文章内容", "全文阅读", "阅读全文"))
+# The label of the box the text stands in ("全文" over a journal's full text, "目 录" over a
+# thesis's contents), a line of its own.
+BOX_LABELS = frozenset(
+    ("全文", "正文", "正文内容", "文章正文", "文章内容", "全文阅读", "阅读全文", "目录", "文章目录")
+)
 LATIN_DISCLAIMER = re.compile(
     r"[cCaA](?:(?<=[cC])(?i:opyright)|(?<=[aA])(?i:ll rights reserved))"  # any letter case
 )
+# How many wrappers up from the content the other pages of a paged document are looked for.
+MAX_WRAPPERS = 3
+_DIGITS = re.compile(r"\d+")
 SHARE_WORDS = re.compile(r"(分享|微信|微博|QQ空间|朋友圈|豆瓣|复制链接)")
 
 
@@ -124,7 +132,48 @@ def find_containers(page: Page) -> list[etree._Element]:
                 and page.link_density(sibling) < 0.25
             ):
                 chosen.append(sibling)
+    if len(chosen) == 1:
+        chosen.extend(_repeated_pages(page, best))
     return chosen
+
+
+def _repeated_pages(page: Page, best: etree._Element) -> list[etree._Element]:
+    """The other pages of a document shown page by page (a 文库 preview: reader-page-1,
+    reader-page-2 …, the text a few wrappers down in each): the siblings, alike in tag and
+    class but for digits, of the nearest wrapper of best that has any. Climbing stops at a
+    wrapper whose parent holds prose of its own: that is the article's neighbourhood."""
+    own = _prose_score(page, best)
+    node = best
+    for _ in range(MAX_WRAPPERS):
+        parent = node.getparent()
+        if parent is None:
+            return []
+        shape = _shape(node)
+        alike = [
+            s
+            for s in parent
+            if s is not node and _shape(s) == shape and _prose_score(page, s) >= 0.3 * own
+        ]
+        if alike:
+            return alike
+        if any(_prose_score(page, s) for s in parent if s is not node):
+            return []
+        node = parent
+    return []
+
+
+def _shape(element: etree._Element) -> tuple[object, str]:
+    """An element's tag and class with the digits left out: page 1's and page 2's alike."""
+    return element.tag, _DIGITS.sub("", element.get("class") or "")
+
+
+def _prose_score(page: Page, element: etree._Element) -> float:
+    """The prose an element holds, weighed as content scoring weighs its blocks."""
+    return sum(
+        1.0 + block.punctuation + min(block.prose_chars / 50, 6.0)
+        for block in page.blocks_in(element)
+        if block.link_density <= 0.5 and not block.heading and block.prose_chars >= 8
+    )
 
 
 def body_blocks(page: Page, containers: list[etree._Element]) -> list[Block]:
@@ -146,7 +195,9 @@ def is_navigation(block: Block) -> bool:
     """Pagers, previous/next links, share bars, font-size widgets, WeChat follow lines,
     ad-slot and box labels."""
     text = block.text
-    if NAVIGATION_LINE.match(text) or text in AD_LABELS or text in BOX_LABELS:
+    if NAVIGATION_LINE.match(text) or text in AD_LABELS:
+        return True
+    if len(text) <= 8 and text.replace(" ", "") in BOX_LABELS:  # (目 录: spaced out)
         return True
     if len(text) < 60 and SHARE_WORDS.search(text) and block.punctuation <= 2 and "分享" in text:
         return True
@@ -155,6 +206,8 @@ def is_navigation(block: Block) -> bool:
 
 def is_disclaimer(block: Block) -> bool:
     text = block.text
+    if text[:1] in "（(" and AUTHOR_NOTE.match(text) and len(text) <= 100:
+        return True  # （作者系…研究员）: who wrote it, not what
     return len(text) < 200 and (
         DISCLAIMER.search(text) is not None
         or LATIN_DISCLAIMER.search(text) is not None

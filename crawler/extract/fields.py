@@ -51,6 +51,8 @@ WELCOME_BANNER = re.compile(
 CREDIT_FIELDS = ("author", "author_unit", "editor", "source")
 # Links to a person's page (the reposter's, the author's), whose name is no section.
 PERSON_LINK = re.compile(r"user|author|space|member|/u/|uid=|blogger", re.IGNORECASE)
+# How far above the body an info line may stand for the line over it to be taken as the title.
+INFO_REACH = 3
 # The longest site name read from after a bare hyphen in <title>.
 GLUED_SITE_MAX = 12
 
@@ -144,8 +146,11 @@ def _is_byline(text: str) -> bool:
     return len(text) <= BYLINE_MAX and DATE_PATTERN.search(text) is not None
 
 
-def title_of(page: Page, head: HeadInfo) -> tuple[str | None, Block | None]:
-    """The article title and the block that shows it, if any."""
+def title_of(
+    page: Page, head: HeadInfo, body_start: int | None = None
+) -> tuple[str | None, Block | None]:
+    """The article title and the block that shows it, if any (body_start: the index of the
+    body's first block)."""
     full = head.title
     social = head.first(TITLE_META) or head.ld("headline", "name")
     segments = head.title_segments
@@ -169,10 +174,35 @@ def title_of(page: Page, head: HeadInfo) -> tuple[str | None, Block | None]:
     h1 = [b for b in headings if b.element.tag == "h1"]
     if len(h1) == 1:
         return h1[0].text, h1[0]
+    # No <title> part on the page (an empty <title>, or one that is the site's name alone):
+    # the line over the dated info line that opens the article.
+    above = _line_above_info(page, body_start) if body_start is not None else None
+    if above is not None:
+        return above.text, above
     if social:
         parts = [p for p in re.split(r"\s*[_|｜]\s*", social) if p]
         return parts[0] if parts else social, None
     return first_segment or None, None
+
+
+def _line_above_info(page: Page, body_start: int) -> Block | None:
+    """The short unlinked line just over a dated info line (时间：… 来源：…) that stands at most
+    INFO_REACH blocks above the body: where a title without markup stands."""
+    blocks = page.blocks
+    for index in range(body_start - 1, max(body_start - 1 - INFO_REACH, 0), -1):
+        info = blocks[index]
+        if len(info.text) <= 120 and info.link_density < 0.5 and DATE_PATTERN.search(info.text):
+            above = blocks[index - 1]
+            text = above.text
+            if (
+                4 <= len(text) <= 80
+                and not above.links
+                and DATE_PATTERN.search(text) is None
+                and not text.endswith(("。", "：", ":"))
+            ):
+                return above
+            return None
+    return None
 
 
 def site_of(page: Page, head: HeadInfo, url: str, title: str | None = None) -> str:
@@ -184,6 +214,9 @@ def site_of(page: Page, head: HeadInfo, url: str, title: str | None = None) -> s
     segments = head.title_segments
     if len(segments) >= 2 and not _keyword_tail(segments, head):
         return segments[0] if title and segments[-1] == title else segments[-1]
+    alone = segments[0] if len(segments) == 1 else ""
+    if title and 0 < len(alone) <= GLUED_SITE_MAX and title not in alone and alone not in title:
+        return alone  # a <title> that is the site's name alone (学习强国)
     # "报告标题-公文易": a name glued by a bare hyphen (no 网 or 站 to tell it, and a hyphen
     # also joins years, 2023-2024学年) is the site's when the page links it by that name.
     glued = head.title.rsplit("-", 1)[-1].strip() if "-" in head.title else ""

@@ -65,6 +65,9 @@ LABELS: dict[str, tuple[str, ...]] = {
         "终审",
         "图片",
         "摄影",
+        # About the author and the funding, not the text (作者简介：…, 基金项目：…).
+        "作者简介",
+        "基金项目",
         # A paper's history: received, revised, accepted are not its publication.
         "收稿日期",
         "修回日期",

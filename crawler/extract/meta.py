@@ -59,6 +59,12 @@ SOFTWARE_CREDIT = re.compile(
     r"typecho|siteserver|pageadmin|metinfo|phpwind",
     re.IGNORECASE,
 )
+# TRS WCM draws a document's pager in a script: createPageHTML(3, 0, "t20240220_2001", "html"),
+# or with the pager element's id first; its pages are prefix.html, prefix_1.html, prefix_2.html.
+SCRIPT_PAGER = re.compile(
+    r"createPageHTML\(\s*(?:['\"][\w-]*['\"]\s*,\s*)?(?P<count>\d{1,3})\s*,\s*\d{1,3}\s*,\s*"
+    r"['\"](?P<prefix>[\w.-]+)['\"]\s*,\s*['\"](?P<ext>\w{2,5})['\"]"
+)
 SITE_SUFFIX = re.compile(
     r"^(?P<title>.+?\S)[-–—](?P<site>[^-–—\s]{1,12}(?:网|站|频道|在线|日报|晚报|报|官网|平台|门户|"
     # Schools, hospitals and offices whose sites bear their names (标题-江城市第一中学).
@@ -72,6 +78,9 @@ class HeadInfo:
     meta: dict[str, str] = field(default_factory=dict)  # lower-cased name/property -> content
     json_ld: list[dict[str, object]] = field(default_factory=list)  # Article-like objects
     canonical: str = ""  # <link rel="canonical" href>, as written
+    base: str = ""  # <base href>, as written: what the page's relative links start from
+    # A pager a script draws (TRS's createPageHTML): (page count, file prefix, extension).
+    script_pager: tuple[int, str, str] | None = None
 
     def first(self, names: tuple[str, ...]) -> str | None:
         for name in names:
@@ -111,8 +120,8 @@ def read_head(root: etree._Element) -> HeadInfo:
     """Title, meta tags and JSON-LD objects of the page (also when misplaced in <body>)."""
     info = HeadInfo()
     title_seen = canonical_seen = False
-    # One walk of the tree for the four tags rather than one walk each.
-    for element in root.iter("title", "link", "meta", "script"):
+    # One walk of the tree for these tags rather than one walk each.
+    for element in root.iter("title", "link", "meta", "script", "base"):
         tag = element.tag
         if tag == "meta":
             key = element.get("property") or element.get("name") or element.get("itemprop")
@@ -133,8 +142,16 @@ def read_head(root: etree._Element) -> HeadInfo:
                 if href:
                     info.canonical = href
                     canonical_seen = True
+        elif tag == "base":
+            if not info.base:
+                info.base = (element.get("href") or "").strip()
         elif (element.get("type") or "").lower() == "application/ld+json" and element.text:
             info.json_ld.extend(_article_objects(element.text))
+        elif element.text and "createPageHTML" in element.text:
+            drawn = SCRIPT_PAGER.search(element.text)
+            if drawn:
+                count, prefix, extension = drawn.group("count", "prefix", "ext")
+                info.script_pager = (int(count), prefix, extension)
     return info
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 # Query parameters that track a visit and never select content.
 TRACKING_PARAMS = re.compile(
@@ -16,6 +16,9 @@ PAGE_PARAMS = ("page", "pageno", "page_no", "pagenum", "pageindex", "currentpage
 # Scripts whose page parameter counts from 0: EmpireCMS's dynamic article page
 # (e/action/ShowInfo.php?classid=5&id=88 is page 1, &page=1 page 2, &page=2 page 3).
 ZERO_BASED_PAGES = re.compile(r"/showinfo\.php$", re.IGNORECASE)
+# Page files numbered from 0 after the first: TRS WCM's documents, the CMS of most government
+# portals (t20240220_2001.html, then t20240220_2001_1.html as page 2).
+ZERO_BASED_STEMS = re.compile(r"/t\d{8}_\d+$")
 # More pages than this in a pager's count is a list's pager, not an article's.
 MAX_PAGES = 50
 # The path of a site's front page: /, /index.html, /default.aspx …
@@ -45,14 +48,28 @@ def canonical_url(url: str) -> str:
     netloc = f"{host}:{port}" if port else host
     if parts.username:
         netloc = f"{parts.username}@{netloc}"
-    query = parts.query and urlencode(
-        [
-            (k, v)
-            for k, v in parse_qsl(parts.query, keep_blank_values=True)
-            if not TRACKING_PARAMS.match(k)
-        ]
+    return urlunsplit(
+        (parts.scheme.lower(), netloc, parts.path or "/", _kept_query(parts.query), "")
     )
-    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", query, ""))
+
+
+def without_tracking(url: str) -> str:
+    """url without its tracking parameters (utm_*, spm, from …), otherwise as written."""
+    if "?" not in url:
+        return url
+    parts = urlsplit(url)
+    query = _kept_query(parts.query)
+    return url if query == parts.query else urlunsplit(parts._replace(query=query))
+
+
+def _kept_query(query: str) -> str:
+    """The query without tracking parameters, its other pairs exactly as written (decoding and
+    encoding them again would garble a GBK-encoded value such as q=%D1%A7%CF%B0)."""
+    if not query:
+        return query
+    pairs = [pair for pair in query.split("&") if pair]
+    kept = [pair for pair in pairs if not TRACKING_PARAMS.match(unquote(pair.split("=", 1)[0]))]
+    return query if len(kept) == len(pairs) else "&".join(kept)
 
 
 def is_front_page(url: str) -> bool:
@@ -64,19 +81,19 @@ def is_front_page(url: str) -> bool:
 def page_key(url: str) -> tuple[str, int]:
     """The URL of the article with its page number removed, and that number (1 when absent)."""
     parts = urlsplit(url)
-    query = parse_qsl(parts.query, keep_blank_values=True) if parts.query else []
-    param = _page_param(query)
+    pairs = _pairs(parts.query)
+    param = _page_param(pairs)
     if param is not None:
-        name, value = param
-        rest = urlencode([(k, v) for k, v in query if k != name])
+        position, value = param
+        rest = "&".join(pair for index, pair in enumerate(pairs) if index != position)
         number = int(value) + (1 if ZERO_BASED_PAGES.search(parts.path) else 0)
         return urlunsplit((parts.scheme, parts.netloc, parts.path, rest, "")), number
     match = _PATH_PAGE.match(parts.path)
     if match:
-        path = match.group("stem") + match.group("ext")
-        return urlunsplit((parts.scheme, parts.netloc, path, parts.query, "")), int(
-            match.group("n")
-        )
+        stem = match.group("stem")
+        number = int(match.group("n")) + (1 if ZERO_BASED_STEMS.search(stem) else 0)
+        path = stem + match.group("ext")
+        return urlunsplit((parts.scheme, parts.netloc, path, parts.query, "")), number
     match = _DIR_PAGE.match(parts.path)
     if match:
         path = match.group("stem") + match.group("slash")
@@ -86,13 +103,22 @@ def page_key(url: str) -> tuple[str, int]:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, "")), 1
 
 
-def _page_param(query: list[tuple[str, str]]) -> tuple[str, str] | None:
-    """The (name, value) of the query parameter that numbers the page, if any: the first of
+def _pairs(query: str) -> list[str]:
+    """The name=value pairs of a query, as written (not decoded: see _kept_query)."""
+    return [pair for pair in query.split("&") if pair] if query else []
+
+
+def _page_param(pairs: list[str]) -> tuple[int, str] | None:
+    """(position, value) of the query pair that numbers the page, if any: the first of
     PAGE_PARAMS present with a number. A lone p is a post's id (WordPress /?p=231), not a page
     number."""
-    numbered = {k.lower(): (k, v) for k, v in query if v.isdigit()}
+    numbered: dict[str, tuple[int, str]] = {}
+    for position, pair in enumerate(pairs):
+        name, _, value = pair.partition("=")
+        if value.isdigit():
+            numbered.setdefault(unquote(name).lower(), (position, value))
     for param in PAGE_PARAMS:
-        if param in numbered and (param != "p" or len(query) > 1):
+        if param in numbered and (param != "p" or len(pairs) > 1):
             return numbered[param]
     return None
 
@@ -100,37 +126,51 @@ def _page_param(query: list[tuple[str, str]]) -> tuple[str, str] | None:
 def with_page(url: str, number: int) -> str | None:
     """url, a page of an article, changed to show page number instead (None: no page in it)."""
     parts = urlsplit(url)
-    query = parse_qsl(parts.query, keep_blank_values=True)
-    param = _page_param(query)
+    pairs = _pairs(parts.query)
+    param = _page_param(pairs)
     if param is not None:
+        position = param[0]
         value = number - 1 if ZERO_BASED_PAGES.search(parts.path) else number
-        query = [(k, str(value) if k == param[0] else v) for k, v in query]
-        return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+        name = pairs[position].partition("=")[0]
+        pairs[position] = f"{name}={value}"
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, "&".join(pairs), ""))
     for pattern in (_PATH_PAGE, _DIR_PAGE):
         match = pattern.match(parts.path)
         if match:
+            if ZERO_BASED_STEMS.search(match.group("stem")):
+                number -= 1
             path = parts.path[: match.start("n")] + str(number) + parts.path[match.end("n") :]
             return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
     return None
 
 
-def same_article_pages(url: str, hrefs: list[str], total: int = 0) -> list[str]:
-    """Among links, the other pages of the article at url, ordered by page number.
+def same_article_pages(
+    url: str, hrefs: list[str], total: int = 0, base: str | None = None
+) -> list[str]:
+    """Among links, the other pages of the article at url, ordered by page number; base is
+    what the links resolve against (the page's <base href>), url by default.
 
     total, the page count a pager states ("共3页", "1/3"), fills in the pages it links to only
     through 下一页: their URLs follow the numbering of a later page it links to, or of url.
     """
     key, number = page_key(url)
+    # Compared decoded: a pager may write the article's Chinese path raw (党课心得_2.html)
+    # where the page's own URL has it percent-encoded, or the other way round.
+    stem, own = unquote(key).rstrip("/"), unquote(url)
     found: dict[int, str] = {}
     for href in dict.fromkeys(hrefs):  # a pager links most pages twice (2, 下一页)
         if not href or href.startswith(("#", "javascript:", "mailto:")):
             continue
         try:
-            absolute = urljoin(url, href.strip()).split("#", 1)[0]
+            absolute = urljoin(base or url, href.strip()).split("#", 1)[0]
             other_key, other_number = page_key(absolute)
         except ValueError:  # no URL at all ("http://[x", a port of 99999): no page of ours
             continue
-        if other_key.rstrip("/") == key.rstrip("/") and other_number != number and absolute != url:
+        if (
+            unquote(other_key).rstrip("/") == stem
+            and other_number != number
+            and unquote(absolute) != own
+        ):
             if other_number == 1 and urlsplit(absolute).query != urlsplit(other_key).query:
                 # ?page=1 is the article's bare URL; a path's -1 (PHPCMS show-12-345-1.html)
                 # is the first page's own name and stays.

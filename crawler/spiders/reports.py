@@ -33,7 +33,7 @@ from crawler.extract import (
     canonical_url,
     merge_pages,
 )
-from crawler.extract.urls import is_front_page, page_key
+from crawler.extract.urls import is_front_page, page_key, without_tracking
 from crawler.frontier import local_meta
 from crawler.incremental import NotNeeded, known_articles
 from crawler.items import ArticleItem
@@ -76,6 +76,16 @@ def _is_ip(host: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _ports_of(url: str) -> tuple[int, ...]:
+    """The port a URL names, or both default ports when it names none (a site answers http
+    and https alike)."""
+    try:
+        port = urlsplit(url).port
+    except ValueError:
+        return ()
+    return (port,) if port is not None and port not in (80, 443) else (80, 443)
 
 
 def _is_xml(content_type: str) -> bool:
@@ -157,9 +167,11 @@ class ReportsSpider(scrapy.Spider):
         self.allowed_domains = list(
             domains or dict.fromkeys(urlsplit(u).hostname or "" for u in self.start_urls)
         )
-        # Hosts followed: the allowed domains and their subdomains (an IP address has none).
+        # Hosts followed: the allowed domains and their subdomains (an IP address has none),
+        # on the start URLs' ports (another port is another server; http and https are one).
         self._hosts = frozenset(self.allowed_domains)
         self._parent_domains = tuple(f".{d}" for d in self.allowed_domains if not _is_ip(d))
+        self._ports = frozenset(p for u in self.start_urls for p in _ports_of(u))
         self.site = self.profile.name if self.profile else None
         # Re-fetch every known article (conditionally); else only those the profile says.
         self.refresh = str(refresh).lower() in ("1", "true", "yes", "on")
@@ -201,7 +213,7 @@ class ReportsSpider(scrapy.Spider):
                 )
                 yield self._request(first, self.parse)
                 skip = frozenset((*analysis.continuation_urls, first))
-                yield from self._follow(response.url, analysis.links, skip)
+                yield from self._follow(analysis.base_url or response.url, analysis.links, skip)
                 return
             original = self._original_of(response, analysis)
             if original:
@@ -214,7 +226,9 @@ class ReportsSpider(scrapy.Spider):
                     errback=self.fetch_failed,
                     meta={"canonical_of": response.url},
                 )
-                yield from self._follow(response.url, analysis.links, frozenset((original,)))
+                yield from self._follow(
+                    analysis.base_url or response.url, analysis.links, frozenset((original,))
+                )
                 return
             article = ArticleInProgress(
                 response.url, _validators(response), meta=local_meta(response.meta)
@@ -229,7 +243,9 @@ class ReportsSpider(scrapy.Spider):
                 yield self._item(analysis.report, article)
         # The article's own pager is fetched by the chain above (unfiltered, so the
         # duplicate filter never sees those URLs): following it again would fetch them twice.
-        yield from self._follow(response.url, analysis.links, frozenset(analysis.continuation_urls))
+        yield from self._follow(
+            analysis.base_url or response.url, analysis.links, frozenset(analysis.continuation_urls)
+        )
 
     def parse_continuation(self, response: Response, article: ArticleInProgress) -> Iterator[Any]:
         analysis = self._analyse(response, article_url=article.first_url)
@@ -372,9 +388,12 @@ class ReportsSpider(scrapy.Spider):
             return None
         if parts.hostname not in self._hosts and not parts.hostname.endswith(self._parent_domains):
             return None
+        if not self._ports.intersection(_ports_of(url)):
+            return None
         if self.profile and not self.profile.wants(url):
             return None
-        return url
+        # ?utm_source=… copies of one page: asked for once, at its plain address.
+        return without_tracking(url)
 
     def _request(self, url: str, callback: Any) -> scrapy.Request:
         return scrapy.Request(url, callback=callback, errback=self.fetch_failed)

@@ -1,0 +1,63 @@
+"""Which blocks are the article's body, on small pages written here: the container found by
+content scoring, and the lines inside it that are not the article."""
+
+from __future__ import annotations
+
+from crawler.extract import extract
+
+SENTENCE = "今年以来，我们围绕中心工作，扎实推进各项任务，取得了明显成效。"
+
+
+def _page(body: str) -> bytes:
+    return (
+        "<html><head><meta charset='utf-8'><title>述职报告_范文网</title></head><body>"
+        "<div class='nav'><a href='/'>首页</a> <a href='/shuzhi/'>述职报告</a></div>"
+        f"<h1>述职报告</h1><div class='info'>时间：2024-03-05</div>{body}"
+        "<div class='footer'>Copyright © 2024 范文网</div></body></html>"
+    ).encode()
+
+
+def _paragraphs(body: str) -> list[str]:
+    return extract(_page(body), "http://example.cn/a/1.html").body.split("\n\n")
+
+
+def test_a_document_shown_page_by_page_is_read_whole() -> None:
+    """A 文库 preview: each page its own container, the text a few wrappers down."""
+    pages = "".join(
+        f"<div class='reader-page reader-page-{n}'><div class='txt-layer'><div class='ie-fix'>"
+        + "".join(f"<p>第{n}页第{k}段：{SENTENCE}</p>" for k in range(1, 4))
+        + "</div></div><div class='pic-layer'></div></div>"
+        for n in (1, 2)
+    )
+    paragraphs = _paragraphs(f"<div class='doc'>{pages}</div>")
+    assert [p[:6] for p in paragraphs] == [f"第{n}页第{k}段" for n in (1, 2) for k in (1, 2, 3)]
+
+
+def test_the_article_does_not_take_in_its_neighbours() -> None:
+    """Prose beside the article in another kind of element (a comment box) stays out."""
+    article = (
+        "<div class='article'><div class='content'>" + f"<p>{SENTENCE}</p>" * 4 + "</div></div>"
+    )
+    comments = "<div class='comments'>" + f"<p>网友：{SENTENCE}</p>" * 2 + "</div>"
+    paragraphs = _paragraphs(article + comments)
+    assert len(paragraphs) == 4 and not any(p.startswith("网友") for p in paragraphs)
+
+
+def test_labels_widgets_and_notes_are_not_the_article() -> None:
+    lines = [
+        "目 录",  # a thesis's contents box
+        "全文",  # a journal's full-text box
+        "文档为doc格式",  # a 范文 site's download box
+        "（作者系北京师范大学教师教育研究中心研究员）",  # who wrote it
+    ]
+    body = "".join(f"<p>{line}</p>" for line in lines[:3])
+    body += f"<p>第一段：{SENTENCE}</p><p>第二段：{SENTENCE}</p><p>{lines[3]}</p>"
+    body += "<div class='page-links'>页面： <a href='/a/1_2.html'>2</a> <a href='/a/1_3.html'>3</a></div>"
+    paragraphs = _paragraphs(f"<div class='content'>{body}</div>")
+    assert paragraphs == [f"第一段：{SENTENCE}", f"第二段：{SENTENCE}"]
+
+
+def test_a_numbered_heading_named_contents_is_kept() -> None:
+    """Only a line that is the label alone goes: 一、目录管理 is a heading of the text."""
+    body = f"<p>一、目录管理</p><p>{SENTENCE}</p><p>{SENTENCE}</p>"
+    assert _paragraphs(f"<div class='content'>{body}</div>")[0] == "一、目录管理"
