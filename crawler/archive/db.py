@@ -19,12 +19,16 @@ from typing import Any, Literal, TypeVar
 from sqlalchemy import (
     Connection,
     Engine,
+    String,
+    bindparam,
     create_engine,
     delete,
     func,
     insert,
     inspect,
+    literal,
     select,
+    union_all,
     update,
 )
 from sqlalchemy.engine import URL, make_url
@@ -60,6 +64,9 @@ DEFAULT_DATABASE_URL = "sqlite:///data/archive.sqlite"
 ENV_DATABASE_URL = "ARCHIVE_DB_URL"
 
 Outcome = Literal["new", "changed", "unchanged", "alias"]
+# What _address_lookup's rows are: a known alias's article, one with the same fingerprint,
+# the URL's own article.
+_ALIAS, _SAME, _SELF = 0, 1, 2
 T = TypeVar("T")
 Operation = Callable[[Connection], Any]
 
@@ -570,27 +577,39 @@ class Archive:
     ) -> tuple[int, str] | None:
         """(id, url) of the article url is an alias of: a known alias's, or for a URL archived
         under no name yet, the first article of the same site with the same fingerprint."""
-        known = conn.execute(
-            select(Article.id, Article.url)
-            .join(ArticleAlias, ArticleAlias.article_id == Article.id)
-            .where(ArticleAlias.url == url)
-        ).first()
-        if known is not None:
-            return int(known[0]), str(known[1])
-        if fingerprint is None:
-            return None
-        same = conn.execute(
-            select(Article.id, Article.url)
-            .where(Article.body_hash == fingerprint, Article.url != url)
-            .order_by(Article.id)
-        ).all()
-        original = next(((row_id, other) for row_id, other in same if same_site(url, other)), None)
-        if original is None:
-            return None
-        # Both URLs archived as articles already (by a version that told no aliases): keep both.
-        if conn.execute(select(Article.id).where(Article.url == url)).first() is not None:
-            return None
-        return int(original[0]), str(original[1])
+        rows = conn.execute(self._address_lookup(), {"url": url, "fingerprint": fingerprint})
+        known: tuple[int, str] | None = None
+        same: list[tuple[int, str]] = []
+        for kind, row_id, other in rows:
+            if kind == _SELF:
+                # Both URLs archived as articles already (by a version that told no aliases,
+                # or as two titles at first): keep both.
+                return None
+            if kind == _ALIAS:
+                known = (int(row_id), str(other))
+            elif same_site(url, other):
+                same.append((int(row_id), str(other)))
+        return known or (min(same) if same else None)
+
+    def _address_lookup(self) -> Any:
+        """One query for what save_article must know of a URL before writing it: the article
+        it is a known alias of, the articles with the same fingerprint, the URL's own article.
+        (One round trip rather than three: a crawl saves every article through here.)"""
+        stmt = self._statements.get(("addresses", ()))
+        if stmt is None:
+            url = bindparam("url", type_=String)
+            fingerprint = bindparam("fingerprint", type_=String)
+            stmt = union_all(
+                select(literal(_ALIAS), Article.id, Article.url)
+                .join(ArticleAlias, ArticleAlias.article_id == Article.id)
+                .where(ArticleAlias.url == url),
+                select(literal(_SAME), Article.id, Article.url).where(
+                    Article.body_hash == fingerprint, Article.url != url
+                ),
+                select(literal(_SELF), Article.id, Article.url).where(Article.url == url),
+            )
+            self._statements[("addresses", ())] = stmt
+        return stmt
 
     def _alias_upsert(self) -> Any:
         stmt = self._statements.get(("alias", ()))

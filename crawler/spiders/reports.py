@@ -13,7 +13,7 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 import scrapy
 from scrapy.crawler import Crawler
@@ -78,11 +78,11 @@ def _is_ip(host: str) -> bool:
     return True
 
 
-def _ports_of(url: str) -> tuple[int, ...]:
+def _ports_of(parts: SplitResult) -> tuple[int, ...]:
     """The port a URL names, or both default ports when it names none (a site answers http
     and https alike)."""
     try:
-        port = urlsplit(url).port
+        port = parts.port
     except ValueError:
         return ()
     return (port,) if port is not None and port not in (80, 443) else (80, 443)
@@ -171,7 +171,7 @@ class ReportsSpider(scrapy.Spider):
         # on the start URLs' ports (another port is another server; http and https are one).
         self._hosts = frozenset(self.allowed_domains)
         self._parent_domains = tuple(f".{d}" for d in self.allowed_domains if not _is_ip(d))
-        self._ports = frozenset(p for u in self.start_urls for p in _ports_of(u))
+        self._ports = frozenset(p for u in self.start_urls for p in _ports_of(urlsplit(u)))
         self.site = self.profile.name if self.profile else None
         # Re-fetch every known article (conditionally); else only those the profile says.
         self.refresh = str(refresh).lower() in ("1", "true", "yes", "on")
@@ -388,7 +388,7 @@ class ReportsSpider(scrapy.Spider):
             return None
         if parts.hostname not in self._hosts and not parts.hostname.endswith(self._parent_domains):
             return None
-        if not self._ports.intersection(_ports_of(url)):
+        if not self._ports.intersection(_ports_of(parts)):
             return None
         if self.profile and not self.profile.wants(url):
             return None
