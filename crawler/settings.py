@@ -16,6 +16,9 @@ NEWSPIDER_MODULE = "crawler.spiders"
 
 USER_AGENT = f"report-archiver/{__version__} (+https://pypi.org/project/report-archiver/)"
 ROBOTSTXT_OBEY = True
+# Long article URLs exist (a title in the path, percent-encoded): Scrapy's 2083 drops them
+# silently; servers take 8 KB.
+URLLENGTH_LIMIT = 8000
 
 # Politeness: a few parallel requests per site, slowed further by AutoThrottle on remote
 # sites (the spider turns AutoThrottle off when every start URL is on this machine).

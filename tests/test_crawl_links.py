@@ -294,3 +294,33 @@ def test_base_href_trs_script_pager_other_ports_and_tracking_copies(tmp_path: Pa
     assert asked[f"{trs}.html"] == 1  # not again as ?utm_source=wechat
     assert "/list/sub/a/5.html" not in asked
     assert failures == 0  # the other port was never asked
+
+
+def test_calendars_sort_orders_and_a_pager_promising_too_much_cost_no_requests(
+    tmp_path: Path,
+) -> None:
+    """A calendar's ?date= and ?month= links, a list's ?orderby= copies, a session id in a
+    link: none is asked for. An article whose pager promises ten pages where two exist stops
+    at the first missing one."""
+    site = tmp_path / "root" / "site"
+    calendar = " ".join(f"<a href='/archive/?date=2024-03-{d:02d}'>{d}</a>" for d in range(1, 29))
+    write(
+        site,
+        "/index.html",
+        f"<html><body><a href='/a/1.html'>一篇工作总结</a> {calendar}"
+        " <a href='/archive/?month=2024-02'>二月</a> <a href='/list/?orderby=hits'>按点击</a>"
+        " <a href='/list/?orderby=time&order=desc'>按时间</a>"
+        " <a href='/a/2.html;jsessionid=AB12CD34'>另一篇述职报告</a></body></html>",
+    )
+    pager = " ".join(f"<a href='/a/1_{n}.html'>{n}</a>" for n in range(2, 11))
+    first = article("一篇工作总结", pager=f"<a href='/a/1.html'>1</a> {pager}")
+    write(site, "/a/1.html", first)
+    write(site, "/a/1_2.html", first.replace(PROSE, "第二页：" + PROSE, 1))
+    write(site, "/a/2.html", article("另一篇述职报告"))
+    stored, counts = crawl(tmp_path / "root", tmp_path)
+    assert stored == {"/a/1.html", "/a/2.html"}
+    assert not {"/archive/", "/list/"} & set(counts)
+    assert counts["/a/2.html"] == 1 and "/a/2.html;jsessionid=AB12CD34" not in counts
+    # Page 3 is missing: pages 4 to 10 are not asked for.
+    assert counts.get("/a/1_3.html") == 1
+    assert not any(f"/a/1_{n}.html" in counts for n in range(4, 11))

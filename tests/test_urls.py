@@ -135,6 +135,13 @@ def test_without_tracking_keeps_the_rest_as_written() -> None:
     assert without_tracking("http://x.cn/a.html?utm_source=wx") == "http://x.cn/a.html"
     assert without_tracking("http://x.cn/s.php?q=%D1%A7&spm=1") == "http://x.cn/s.php?q=%D1%A7"
     assert without_tracking("http://x.cn/s.php?q=%D1%A7&b=") == "http://x.cn/s.php?q=%D1%A7&b="
+    # Session ids: a visitor's, not the page's; a short sid is a section's id.
+    assert without_tracking("http://x.cn/a/203.html;jsessionid=AB12") == "http://x.cn/a/203.html"
+    assert without_tracking("http://x.cn/a.php?id=3&PHPSESSID=ab12") == "http://x.cn/a.php?id=3"
+    long_sid = "http://x.cn/a.php?sid=0123456789abcdef01&id=3"
+    assert without_tracking(long_sid) == "http://x.cn/a.php?id=3"
+    assert without_tracking("http://x.cn/a.php?sid=5&id=3") == "http://x.cn/a.php?sid=5&id=3"
+    assert canonical_url("http://x.cn/a/203.html;jsessionid=AB12") == "http://x.cn/a/203.html"
 
 
 def test_hrefs_that_are_no_urls_are_skipped() -> None:

@@ -8,9 +8,13 @@ from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 # Query parameters that track a visit and never select content.
 TRACKING_PARAMS = re.compile(
     r"^(utm_\w+|spm|from|share\w*|fbclid|gclid|yclid|mc_\w+|_hs\w+|isappinstalled|"
-    r"scene|clicktime|enterid|wfr|ref_src)$",
+    r"scene|clicktime|enterid|wfr|ref_src|"
+    # Session ids: a visitor's, never the page's.
+    r"phpsessid|jsessionid|sessionid|aspsessionid\w*)$",
     re.IGNORECASE,
 )
+# A session id in the path: /a/203.html;jsessionid=ABC123.
+_PATH_SESSION = re.compile(r";jsessionid=[^/?#]*", re.IGNORECASE)
 # In order of preference: /?p=231&page=2 is page 2 of post 231.
 PAGE_PARAMS = ("page", "pageno", "page_no", "pagenum", "pageindex", "currentpage", "pn", "pg", "p")
 # Scripts whose page parameter counts from 0: EmpireCMS's dynamic article page
@@ -34,7 +38,7 @@ _DIR_PAGE = re.compile(
 
 # A URL that is its own canonical form: lower-case scheme and host, no user, a port other than
 # the default ones, a path, and no query or fragment. Most article URLs are; they skip parsing.
-_ALREADY_CANONICAL = re.compile(r"https?://[a-z0-9.-]+(?::(?!80/|443/)[1-9]\d{0,3})?/[^?#\s]*")
+_ALREADY_CANONICAL = re.compile(r"https?://[a-z0-9.-]+(?::(?!80/|443/)[1-9]\d{0,3})?/[^?#;\s]*")
 
 
 def canonical_url(url: str) -> str:
@@ -48,18 +52,28 @@ def canonical_url(url: str) -> str:
     netloc = f"{host}:{port}" if port else host
     if parts.username:
         netloc = f"{parts.username}@{netloc}"
-    return urlunsplit(
-        (parts.scheme.lower(), netloc, parts.path or "/", _kept_query(parts.query), "")
-    )
+    path = _PATH_SESSION.sub("", parts.path) or "/"
+    return urlunsplit((parts.scheme.lower(), netloc, path, _kept_query(parts.query), ""))
 
 
 def without_tracking(url: str) -> str:
-    """url without its tracking parameters (utm_*, spm, from …), otherwise as written."""
-    if "?" not in url:
+    """url without its tracking parameters and session ids (utm_*, spm, from, PHPSESSID,
+    ;jsessionid= …), otherwise as written."""
+    if "?" not in url and ";" not in url:
         return url
     parts = urlsplit(url)
-    query = _kept_query(parts.query)
-    return url if query == parts.query else urlunsplit(parts._replace(query=query))
+    query, path = _kept_query(parts.query), _PATH_SESSION.sub("", parts.path)
+    if query == parts.query and path == parts.path:
+        return url
+    return urlunsplit(parts._replace(path=path, query=query))
+
+
+def _tracks(pair: str) -> bool:
+    """Whether a query's name=value pair tracks the visit or the visitor, not the content (a
+    sid is a session's only when its value is long enough to be one, not a section's id)."""
+    name, _, value = pair.partition("=")
+    name = unquote(name)
+    return TRACKING_PARAMS.match(name) is not None or (name.lower() == "sid" and len(value) >= 16)
 
 
 def _kept_query(query: str) -> str:
@@ -68,7 +82,7 @@ def _kept_query(query: str) -> str:
     if not query:
         return query
     pairs = [pair for pair in query.split("&") if pair]
-    kept = [pair for pair in pairs if not TRACKING_PARAMS.match(unquote(pair.split("=", 1)[0]))]
+    kept = [pair for pair in pairs if not _tracks(pair)]
     return query if len(kept) == len(pairs) else "&".join(kept)
 
 

@@ -54,6 +54,10 @@ _IGNORED_LINKS = re.compile(
     r"/(?:plus/)?search\.\w+|[?&]m=member\b|"
     r"[?&](?:mod|action|do|a|ac|act)=(?:search|logging|login|logout|register|post)\b|"
     r"/(?:wp-login|wp-admin|member|login|register|signin|signup)(?:/|\.\w+|$)|"
+    # A list sorted another way (?orderby=hits, &order=desc) lists the same articles; a
+    # calendar's day and month links (?date=2024-03-05, ?month=2024-03) never end.
+    r"[?&](?:orderby|order|sort|sortby|sorttype)=|"
+    r"[?&](?:date|day|month|ym|year)=\d{4}(?:[-/]?\d{1,2}){0,2}(?:&|$)|"
     # WordPress's search results (/?s=…; not ThinkPHP's routes, /?s=/home/article/5).
     r"^/?\?(?:.*&)?s=(?!/|%2F)|"
     # DedeCMS's scripts under /plus/ but its dynamic article and list pages: bookmarking,
@@ -414,6 +418,12 @@ class ReportsSpider(scrapy.Spider):
         record_failure(self.crawler, _first_url(request), "fetch", failure_reason(failure))
         article: ArticleInProgress = request.cb_kwargs["article"]
         article.missing.append(request.url)
+        response = getattr(failure.value, "response", None)
+        if isinstance(response, Response) and response.status in (404, 410):
+            # A pager promising more pages than there are (1 … 50 for 3): the pages after a
+            # missing one are missing too, and not worth a request each.
+            number = page_key(request.url)[1]
+            article.pending = {n: url for n, url in article.pending.items() if n < number}
         yield from self._next_page_or_item(article)
 
     def _record_error_page(self, failure: Failure) -> None:
