@@ -67,8 +67,9 @@ DISCLAIMER = re.compile(
 # The page's own address stamped under the text: a pattern of its own, as one group of
 # alternatives in DISCLAIMER would cost the plain words there their fast scan.
 OWN_ADDRESS = re.compile(r"(?:本文|原文|文章)(?:来源|地址|链接|网址)\s*[:：]\s*(?:https?://|www\.)")
-# The note under a theory article saying who its author is: （作者系中共中央党校教授）.
-AUTHOR_NOTE = re.compile(r"[（(]\s*(?:作者系|作者为|作者是|作者单位)[^）)]*[）)]$")
+# The note under a theory article saying who its author is, （作者系中共中央党校教授）, and a
+# reprint's note of the title it first had, （原标题：…）.
+AUTHOR_NOTE = re.compile(r"[（(]\s*(?:作者系|作者为|作者是|作者单位|原标题[:：])[^）)]*[）)]$")
 # The label of an advertisement slot, a line of its own among the paragraphs.
 AD_LABELS = frozenset(
     ("广告", "推广", "赞助", "广告位", "AD", "Ad", "Advertisement", "ADVERTISEMENT")
@@ -76,7 +77,10 @@ AD_LABELS = frozenset(
 # The label of the box the text stands in ("全文" over a journal's full text, "目 录" over a
 # thesis's contents), a line of its own.
 BOX_LABELS = frozenset(
-    ("全文", "正文", "正文内容", "文章正文", "文章内容", "全文阅读", "阅读全文", "目录", "文章目录")
+    (
+        *("全文", "正文", "正文内容", "文章正文", "文章内容", "全文阅读", "阅读全文"),
+        *("目录", "文章目录", "文本预览", "文档预览", "内容预览", "在线预览"),
+    )
 )
 LATIN_DISCLAIMER = re.compile(
     r"[cCaA](?:(?<=[cC])(?i:opyright)|(?<=[aA])(?i:ll rights reserved))"  # any letter case
@@ -207,7 +211,7 @@ def is_navigation(block: Block) -> bool:
 def is_disclaimer(block: Block) -> bool:
     text = block.text
     if text[:1] in "（(" and AUTHOR_NOTE.match(text) and len(text) <= 100:
-        return True  # （作者系…研究员）: who wrote it, not what
+        return True  # （作者系…研究员）, （原标题：…）: about the text, not the text
     return len(text) < 200 and (
         DISCLAIMER.search(text) is not None
         or LATIN_DISCLAIMER.search(text) is not None

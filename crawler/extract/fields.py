@@ -51,6 +51,8 @@ WELCOME_BANNER = re.compile(
 CREDIT_FIELDS = ("author", "author_unit", "editor", "source")
 # Links to a person's page (the reposter's, the author's), whose name is no section.
 PERSON_LINK = re.compile(r"user|author|space|member|/u/|uid=|blogger", re.IGNORECASE)
+# A forum thread's type before its title in the heading: [原创], 【分享】.
+THREAD_TAG = re.compile(r"^(?:\[[^\]]{1,6}\]|【[^】]{1,6}】)\s*")
 # How far above the body an info line may stand for the line over it to be taken as the title.
 INFO_REACH = 3
 # The longest site name read from after a bare hyphen in <title>.
@@ -69,20 +71,22 @@ class Labelled:
     def take(self, item: LabelledValue, block: Block) -> None:
         value = item.value
         if item.field in CREDIT_FIELDS:
-            value = clean_value(_own_words(value, block.links)) or ""
+            value = clean_value(_own_words(value, block.links, item.field)) or ""
         if value and item.field not in self.values:
             self.values[item.field] = value
             self.blocks[item.field] = block
 
 
-def _own_words(value: str, links: list[str]) -> str:
+def _own_words(value: str, links: list[str], name: str = "author") -> str:
     """A credit without what runs on after it on the line: a bracketed widget (来源：人民网
-    【字号 大 中 小】) or links to elsewhere (作者：小龙 个人工作总结 我要投稿). A credit that is
-    itself a link keeps the links after it: they are more names."""
+    【字号 大 中 小】) or links to elsewhere (作者：小龙 个人工作总结 我要投稿). An author that is
+    itself a link keeps the links after it: they are more names; a source is one."""
     widget = value.find("【", 1)
     if widget > 0:
         value = value[:widget]
     words = value.split()
+    if len(words) > 1 and words[0] in links and name == "source":
+        return words[0]  # 来源：<a>中国新闻网</a> 北京 举报: a source is one name, its link
     if len(words) > 1 and words[0] not in links:
         while len(words) > 1 and words[-1] in links:
             words.pop()
@@ -157,13 +161,15 @@ def title_of(
     first_segment = segments[0] if segments else ""
     headings = [b for b in page.blocks if b.heading and 2 <= len(b.text) <= 150]
     headings.sort(key=lambda b: (b.element.tag, b.index))
+    last = segments[-1] if len(segments) > 1 else None
     for block in headings:
-        text = block.text
-        shown = (full and (text in full or full.startswith(text[:12]))) or (
-            social and text in social
-        )
-        if shown and text != (segments[-1] if len(segments) > 1 else None):
-            return text, block
+        # The heading as it is, else without a forum thread's type ([原创] 标题).
+        for text in dict.fromkeys((block.text, THREAD_TAG.sub("", block.text))):
+            shown = (full and (text in full or full.startswith(text[:12]))) or (
+                social and text in social
+            )
+            if shown and text != last:
+                return text, block
     # A block showing a part of <title>: the longest such part is the title, whether the
     # site's name comes after it or (鹤川市人民医院--院长述职报告) before.
     wanted = {t for t in (*segments, social, full) if t}
@@ -363,7 +369,8 @@ def _is_trail(block: Block, site: str, title_at: int | None) -> bool:
         return False
     if links[0] in HOME_LINKS and BREADCRUMB_SEPARATOR.search(text):
         return True
-    if len(text) > 100 or any(len(link) > CRUMB_MAX for link in links):
+    # (The last section may be the article's own title, as long as titles are.)
+    if len(text) > 100 or any(len(link) > CRUMB_MAX for link in links[:-1]):
         return False
     if any(ADJACENT_LINK.match(link) for link in links):
         return False  # « 上一篇 | 下一篇 »: arrows, but no trail
@@ -423,6 +430,8 @@ def date_of(
     if machine:
         # A date-only meta tag yields to the same day shown with its time under the title.
         return shown if shown and _refines(shown, machine[0]) else machine[0]
+    if shown is None and "posted" in labelled.values:
+        return parse_date(labelled.values["posted"], zone)  # 发布于 … under the text
     return shown
 
 
@@ -442,6 +451,8 @@ def author_fallback(head: HeadInfo, site: str) -> str | None:
     author = clean_value(head.first(AUTHOR_META) or head.ld("author"))
     if author is None or author in (site, head.ld("publisher"), head.first(SITE_META)):
         return None
+    if author in site or site in author:
+        return None  # 网易 of 网易新闻: the site, not a person
     if SOFTWARE_CREDIT.search(author):
         return None  # the template's authors
     return author

@@ -16,7 +16,19 @@ LABELS: dict[str, tuple[str, ...]] = {
     "keywords": ("关 键 词", "关 键 字", "Keywords", "KEYWORDS", "Key words", "Key Words"),
     "author_unit": ("作者单位", "单位"),
     "editor": ("责任编辑", "责编", "编辑", "Editor"),
-    "author": ("原作者", "作者", "撰稿", "撰文", "文字", "发布者", "发布人", "Author", "By"),
+    "author": (
+        "原作者",
+        "作者",
+        "撰稿",
+        "撰文",
+        "文字",
+        "记者",
+        "通讯员",
+        "发布者",
+        "发布人",
+        "Author",
+        "By",
+    ),
     "source": ("文章来源", "信息来源", "稿件来源", "来源", "稿源", "出处", "来自", "Source"),
     "date": (
         "发布时间",
@@ -39,7 +51,19 @@ LABELS: dict[str, tuple[str, ...]] = {
         "Date",
     ),
     "category": ("所属栏目", "所属分类", "栏目", "分类", "类别"),
-    "tags": ("推荐访问", "相关标签", "文章标签", "标签", "Tags", "TAGS", "Tag", "TAG"),
+    "tags": (
+        "推荐访问",
+        "相关标签",
+        "文章标签",
+        "文档标签",
+        "TAG标签",
+        "Tag标签",
+        "标签",
+        "Tags",
+        "TAGS",
+        "Tag",
+        "TAG",
+    ),
     # Counters and widgets: their values are ignored, they only end the previous value.
     "noise": (
         "点击数",
@@ -112,11 +136,15 @@ _SEPARATORS = frozenset(" \t(（【】[]|｜/丨。；;，,")
 # Colon-less labels of a byline ("发布于 2022年11月3日 作者 青灯", "By Jane Doe"): read only on
 # short lines that carry a date, where they cannot be prose.
 BARE_LABEL = re.compile(r"(?:^|(?<=\s))(?P<label>作者|发布者|发布人|撰稿|责任编辑|编辑|来源)\s+")
+# A date's colon-less label, opening its line: 发布于 2023-11-03, 发表于 2023-7-22 16:50.
+BARE_DATE_LABEL = re.compile(r"(?:发布于|发表于|更新于)\s*")
 _BYLINE_DATE = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
 BYLINE_MAX = 80
 # Counters that end a value without a colon of their own: "市发展改革委阅读 2.3万", "浏览123次",
 # "阅读(1745)".
 COUNTER = re.compile(r"(?:阅读|浏览|点击|人气|评论|访问)(?:量|数|次数)?\s*[:：(（]?\s*\d")
+# A CMS's code for its staff after a name: 王晓武_NBJ1234.
+STAFF_CODE = re.compile(r"_[A-Za-z]{1,5}\d{2,}$")
 _AUTHOR_SLASH = re.compile(r"^[(（]?\s*文\s*[/|｜]\s*(?P<value>[^\s/|｜]{1,20})")
 _VALUE_TRIM = " \t|｜/丨·•-—,，;；)）】]【[(（"
 
@@ -151,6 +179,17 @@ class LabelledValue:
 
 def read_labels(line: str) -> list[LabelledValue]:
     """Every label of a line with its value: the text up to the next label."""
+    posted = BARE_DATE_LABEL.match(line) if line[:1] in "发更" else None
+    if posted and _BYLINE_DATE.match(line, posted.end()):
+        # "发布于 2023-11-03 20:22・IP 属地北京": a date with no colon, under the text; the
+        # line's other labels follow ("… 作者 老周").
+        # It dates the article only where nothing else does: comments are 发布于 too.
+        dated = LabelledValue("posted", line[posted.end() :], 0)
+        return [dated, *_read_labels(line)]
+    return _read_labels(line)
+
+
+def _read_labels(line: str) -> list[LabelledValue]:
     if ":" not in line and "：" not in line and "】" not in line and "]" not in line:
         found: list[LabelledValue] = []
         slash = _AUTHOR_SLASH.match(line) if "/" in line else None
@@ -247,6 +286,7 @@ def clean_value(value: str | None) -> str | None:
     dated = _BYLINE_DATE.search(value)
     if dated:
         value = value[: dated.start()]
+    value = STAFF_CODE.sub("", value)
     value = value.strip(_VALUE_TRIM)
     if not value or value.lower() in PLACEHOLDERS or not any(c.isalpha() for c in value):
         return None
