@@ -324,3 +324,40 @@ def test_calendars_sort_orders_and_a_pager_promising_too_much_cost_no_requests(
     # Page 3 is missing: pages 4 to 10 are not asked for.
     assert counts.get("/a/1_3.html") == 1
     assert not any(f"/a/1_{n}.html" in counts for n in range(4, 11))
+
+
+def test_the_sitemap_leads_to_articles_no_link_reaches(tmp_path: Path) -> None:
+    """/sitemap.xml, a sitemap index of one sitemap, lists an article that no page links; a
+    site without a sitemap (the other tests) records no failure for it."""
+    root = tmp_path / "root"
+    site = root / "site"
+    write(site, "/index.html", "<html><body><a href='/a/1.html'>一篇工作总结</a></body></html>")
+    write(site, "/a/1.html", article("一篇工作总结"))
+    write(site, "/old/2.html", article("一篇旧的述职报告"))
+    with ReplayServer(root) as server:
+        server.start()
+        write(
+            site,
+            "/sitemap.xml",
+            "<?xml version='1.0' encoding='UTF-8'?>"
+            "<sitemapindex xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+            f"<sitemap><loc>{server.url}/sitemap-posts.xml</loc></sitemap></sitemapindex>",
+        )
+        write(
+            site,
+            "/sitemap-posts.xml",
+            "<?xml version='1.0' encoding='UTF-8'?>"
+            "<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+            f"<url><loc>{server.url}/a/1.html</loc></url><url><loc>{server.url}/old/2.html</loc>"
+            "</url><url><loc>http://elsewhere.example/3.html</loc></url></urlset>",
+        )
+        db = tmp_path / "archive.sqlite"
+        result = run_cli("crawl", server.url + "/", "--db", str(db))
+        assert result.returncode == 0, result.stderr[-3000:]
+        asked = dict(server.counts)
+    with open_archive(str(db)) as archive:
+        titles = sorted(r["title"] for r in archive.iter_records())
+        failures = archive.counts()["failures"]
+    assert titles == ["一篇工作总结", "一篇旧的述职报告"]
+    assert asked["/a/1.html"] == 1  # linked and listed: asked for once
+    assert failures == 0

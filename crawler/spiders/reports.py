@@ -7,6 +7,7 @@ the spider decides what to fetch next and stitches multi-page articles in page o
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import re
 from collections import OrderedDict
@@ -16,10 +17,13 @@ from typing import Any
 from urllib.parse import SplitResult, urljoin, urlsplit
 
 import scrapy
+from lxml import etree
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
 from crawler.archive.signals import record_failure, record_page
@@ -67,6 +71,10 @@ _IGNORED_LINKS = re.compile(
     r"/e/(?:pl|search|member|enews|public|DoPrint|DownSys|ShopSys|payapi|space)/",
     re.IGNORECASE,
 )
+# The sitemap is read after the start pages, and a sitemap index two levels deep at most.
+SITEMAP_PRIORITY = -1
+SITEMAP_DEPTH = 2
+SITEMAP_MAX_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit
 # Continuation pages jump the queue: an article's pages are held in memory until stitched.
 CONTINUATION_PRIORITY = 10
 # How many followed links the spider remembers to skip repeats without asking the scheduler;
@@ -80,6 +88,11 @@ def _is_ip(host: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _ports_of(parts: SplitResult) -> tuple[int, ...]:
@@ -193,6 +206,10 @@ class ReportsSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.start_urls:
             yield scrapy.Request(url, callback=self.parse, errback=self.fetch_failed)
+        if self.crawler.settings.getbool("SITEMAP_DISCOVERY", True):
+            # The site's own list of its pages reaches what no link does any more.
+            for origin in dict.fromkeys(_origin(url) for url in self.start_urls):
+                yield self._sitemap_request(f"{origin}/sitemap.xml", depth=0)
         archive = archive_of(self.crawler)
         if archive is not None:
             # Articles due for a refresh are revisited even when no list links them any more.
@@ -336,6 +353,57 @@ class ReportsSpider(scrapy.Spider):
             page["article_url"] = canonical_url(article_url or response.url)
         record_page(self.crawler, response.url, **page)
         return analysis
+
+    # -- sitemaps ------------------------------------------------------------------------
+
+    def _sitemap_request(self, url: str, depth: int) -> scrapy.Request:
+        return scrapy.Request(
+            url,
+            callback=self.parse_sitemap,
+            errback=self.sitemap_missing,
+            cb_kwargs={"depth": depth},
+            priority=SITEMAP_PRIORITY,
+        )
+
+    def parse_sitemap(self, response: Response, depth: int) -> Iterator[scrapy.Request]:
+        """The pages a sitemap lists, and the sitemaps a sitemap index lists (two levels)."""
+        body = response.body
+        if body[:2] == b"\x1f\x8b":
+            try:
+                body = gunzip(body, max_size=SITEMAP_MAX_BYTES)
+            except (OSError, ValueError):  # (ValueError: past the size a sitemap may have)
+                return
+        try:
+            sitemap = Sitemap(body)
+        except (ValueError, etree.LxmlError):
+            return
+        if sitemap.type not in ("urlset", "sitemapindex"):
+            return  # a page answering for a sitemap the site has not got
+        record_page(
+            self.crawler,
+            response.url,
+            status=response.status,
+            size=len(response.body),
+            content_type=(response.headers.get("Content-Type") or b"").decode("latin-1"),
+            kind="sitemap",
+            **response.meta.get("warc", {}),
+        )
+        entries: list[object] = []
+        with contextlib.suppress(etree.LxmlError):  # cut off: the entries before still count
+            entries.extend(sitemap)
+        for entry in entries:
+            loc = entry.get("loc") if isinstance(entry, dict) else None
+            url = self._followable(response.url, loc) if isinstance(loc, str) else None
+            if url is None:
+                continue
+            if sitemap.type == "sitemapindex":
+                if depth < SITEMAP_DEPTH:
+                    yield self._sitemap_request(url, depth + 1)
+            elif sitemap.type == "urlset" and not self._seen_recently(url):
+                yield self._request(url, self.parse)
+
+    def sitemap_missing(self, failure: Failure) -> None:
+        """Most sites have no sitemap.xml: its 404 is no failure of the crawl."""
 
     # -- links ---------------------------------------------------------------------------
 
