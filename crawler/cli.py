@@ -42,6 +42,10 @@ class _OneLineErrors(click.Group):
             sys.exit(1)
 
 
+# The demo profile's port (crawler/sites/demo.toml).
+DEMO_PORT = 8765
+
+
 @click.group(cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="report-archiver")
 def main() -> None:
@@ -564,7 +568,10 @@ def _aligned(rows: list[list[str]]) -> list[str]:
     show_default=True,
 )
 def demo_command(site_dir: Path | None, db: str, output: Path) -> None:
-    """Serve the bundled demo site on a free port, crawl it, export it, summarise."""
+    """Serve the bundled demo site, crawl it, export it, summarise.
+
+    The site is served on port 8765 (the demo profile's) when it is free, so that a second
+    demo is a repeat crawl of the same URLs; else on any free port."""
     from .archive import open_archive
     from .export import atomic_output, write_jsonl
     from .run import run_crawl
@@ -576,7 +583,11 @@ def demo_command(site_dir: Path | None, db: str, output: Path) -> None:
             f"{directory}: no such directory (the demo site ships with the repository)"
         )
     db_url = _archive_url(db)
-    with ReplayServer(directory) as server:
+    try:
+        replay = ReplayServer(directory, port=DEMO_PORT)
+    except OSError:  # taken: any port will do, though the archive's URLs then differ
+        replay = ReplayServer(directory)
+    with replay as server:
         server.start()
         click.echo(f"serving {directory} at {server.url}/", err=True)
         summary = run_crawl([server.url + "/"], db_url=db_url)
