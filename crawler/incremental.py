@@ -61,12 +61,11 @@ def known_articles(archive: Archive, spider: Spider) -> dict[str, KnownArticle]:
             continue
         due = refresh_all or (cutoff is not None and (last_seen or "") < cutoff)
         known[url] = KnownArticle(due, etag, last_modified)
-    # Another address of an archived article is skipped like the article itself.
-    for url, last_seen in archive.query(select(ArticleAlias.url, ArticleAlias.last_seen)):
-        if domains and not _on(url, domains):
-            continue
-        due = refresh_all or (cutoff is not None and (last_seen or "") < cutoff)
-        known[url] = KnownArticle(due, None, None)
+    # Another address of an archived article is never asked for again: the article's own
+    # address is where its changes are fetched.
+    for (url,) in archive.query(select(ArticleAlias.url)):
+        if not domains or _on(url, domains):
+            known.setdefault(url, KnownArticle(False, None, None))
     return known
 
 
@@ -115,6 +114,8 @@ class IncrementalMiddleware:
         if response.status in (404, 410) and archive is not None:
             archive.mark_gone(url)
             self._inc("incremental/gone")
+            # Recorded as the article's status, not as a failure on every refresh.
+            raise NotNeeded(f"{request.url}: gone ({response.status})")
         return response
 
     def _inc(self, key: str, count: int = 1) -> None:

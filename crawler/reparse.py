@@ -83,7 +83,8 @@ def reparse_archive(
             summary.failed += 1
             continue
         record["fetched_at"] = fetched_at
-        outcome = archive.save_article(normalize_record(record))
+        # (seen=False: nothing was fetched, so a gone article stays gone and unseen.)
+        outcome = archive.save_article(normalize_record(record), seen=False)
         if outcome == "unchanged":
             summary.unchanged += 1
         else:

@@ -62,6 +62,7 @@ def test_refresh_fetches_only_what_changed(tmp_path: Path, demo_expected: dict[s
 
     with sqlite3.connect(db) as connection:
         articles = dict(connection.execute("select url, status from articles").fetchall())
+        failed = [url for (url,) in connection.execute("select url from failures").fetchall()]
         versions = dict(
             connection.execute(
                 "select a.url, count(*) from article_versions v join articles a"
@@ -73,17 +74,21 @@ def test_refresh_fetches_only_what_changed(tmp_path: Path, demo_expected: dict[s
     assert ADDED in by_path
     assert len(articles) == len(demo_expected) + 1
     assert articles[by_path[DELETED]] == "gone"
+    assert by_path[DELETED] not in failed  # gone is the article's status, not a failure
     # Two new versions, the old ones kept; nothing else changed.
     changed = {path for path, url in by_path.items() if versions[url] > 1}
     assert changed == set(CHANGED)
-    # Unchanged articles were asked for conditionally and not downloaded again.
+    # Unchanged one-page articles were asked for conditionally and not downloaded again; a
+    # multi-page article is asked for whole (page 1 unchanged says nothing of page 2).
     article_requests = [
         (path, headers) for method, path, headers in requests if path in demo_expected
     ]
     unchanged = set(demo_expected) - set(CHANGED) - {DELETED}
     asked = {path for path, _ in article_requests}
     assert unchanged <= asked
+    multi_page = {path for path in unchanged if len(demo_expected[path]["pages"]) > 1}
+    assert multi_page
     for path, headers in article_requests:
         if path in unchanged:
-            assert "If-None-Match" in headers, path
+            assert ("If-None-Match" in headers) == (path not in multi_page), path
     assert "304 not modified" in second.stderr or "incremental/not_modified" in second.stderr

@@ -196,6 +196,30 @@ def test_two_urls_archived_before_aliases_both_stay(archive: Archive) -> None:
     assert archive.counts()["articles"] == 2
 
 
+def test_a_reparse_leaves_status_and_last_seen(archive: Archive) -> None:
+    """Re-parsing stored responses asks nothing of the site: a gone article stays gone."""
+    first = record(1, body=LONG_BODY)
+    archive.save_article(first)
+    assert archive.mark_gone(first["url"])
+    before = archive.query(select(Article.status, Article.last_seen))
+    assert archive.save_article(first, seen=False) == "unchanged"
+    assert archive.save_article(record(1, body=LONG_BODY + "补。"), seen=False) == "changed"
+    assert archive.query(select(Article.status, Article.last_seen)) == before
+
+
+def test_validators_kept_only_where_they_tell_the_whole_article(archive: Archive) -> None:
+    """An incomplete save keeps the validators of the last complete one (its missing pages
+    must be asked for again); a multi-page article keeps none (page 1 unchanged says
+    nothing of page 2)."""
+    url = record(1)["url"]
+    archive.save_article(record(1), etag='"a"', last_modified="Mon, 01 Jan 2024 00:00:00 GMT")
+    archive.save_article(record(1, body="只有第一页。"), incomplete=True, etag='"b"')
+    assert archive.http_validators(url) == ('"a"', "Mon, 01 Jan 2024 00:00:00 GMT")
+    two_pages = record(1, pages=[url, url.replace(".html", "_2.html")])
+    archive.save_article(two_pages, etag='"c"')
+    assert archive.http_validators(url) == (None, None)
+
+
 def test_rerun_adds_no_rows(db_url: str) -> None:
     for expected in ("new", "unchanged"):
         with open_archive(db_url) as archive:

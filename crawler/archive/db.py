@@ -427,9 +427,12 @@ class Archive:
         run_id: int | None = None,
         etag: str | None = None,
         last_modified: str | None = None,
+        seen: bool = True,
     ) -> Outcome:
         """Upsert one record by its URL; say whether it was new, changed or unchanged, or an
-        alias: another URL of an archived article.
+        alias: another URL of an archived article. seen=False saves a record re-parsed from
+        stored responses: the article's status (gone stays gone) and last_seen are left as
+        they were.
 
         One ``INSERT … ON CONFLICT (url) DO UPDATE`` both creates the row and, on conflict,
         bumps last_seen and times_seen while locking the row; times_seen read back tells a
@@ -438,7 +441,9 @@ class Archive:
         concurrent writers cannot duplicate it). An incomplete record (a continuation
         page failed) is kept as a version but does not replace a complete current record:
         a transient error must not degrade the archive. ``etag`` and ``last_modified`` are
-        the first page's HTTP validators, kept (when given) for conditional re-fetches.
+        the first page's HTTP validators, kept (when given) for conditional re-fetches; not
+        from an incomplete save (its missing pages must be asked for again), and never for a
+        multi-page article (page 1 unchanged says nothing of page 2).
 
         A record whose URL is not archived but whose title and body are those of an article
         of the same site (records.alias_fingerprint, records.same_site) is that article
@@ -462,11 +467,18 @@ class Archive:
         except (TypeError, ValueError) as exc:
             raise ArchiveError(f"{self.where}: record of {url} is not JSON data: {exc}") from None
         now = utc_now()
-        validators = {
+        validators: dict[str, str | None] = {
             key: value
             for key, value in (("etag", etag), ("last_modified", last_modified))
             if value is not None
         }
+        if incomplete:
+            # The pages that failed must be asked for again: a 304 on page 1 would stop that.
+            validators = {}
+        elif len(record.get("pages") or ()) > 1:
+            # Page 1's validators say nothing of page 2: a multi-page article is re-fetched
+            # whole on a refresh (and any validators stored before are dropped).
+            validators = {"etag": None, "last_modified": None}
         fingerprint = alias_fingerprint(data)
         fields = {
             "site": data.get("site"),
@@ -497,7 +509,7 @@ class Archive:
             **fields,
             **validators,
         }
-        upsert = self._article_upsert(tuple(validators))
+        upsert = self._article_upsert(tuple(validators), seen)
 
         def op(conn: Connection) -> Outcome:
             original = self._original_of(conn, url, fingerprint)
@@ -550,26 +562,29 @@ class Archive:
 
         return self._write(f"save {url}", op)
 
-    def _article_upsert(self, validators: tuple[str, ...]) -> Any:
-        """The article upsert, built once per set of validators given (values come bound).
+    def _article_upsert(self, validators: tuple[str, ...], seen: bool) -> Any:
+        """The article upsert, built once per set of validators given (values come bound) and
+        per kind of save: a fetch (seen: the article answered, so it is "ok" and seen now)
+        or a re-parse of stored responses (the site was not asked: status and last_seen stay).
 
         Building a SQLAlchemy statement costs more than running it on SQLite, and a crawl
         saves thousands of articles: the statement is made once and reused.
         """
-        cached = self._statements.get(("article", validators))
+        key = ("article", (*validators, "seen" if seen else "reparsed"))
+        cached = self._statements.get(key)
         if cached is not None:
             return cached
         base = dialect.insert(self._dialect, Article)
+        fetched = {"last_seen": base.excluded.last_seen, "status": "ok"} if seen else {}
         stmt = base.on_conflict_do_update(
             index_elements=[Article.url],
             set_={
-                "last_seen": base.excluded.last_seen,
+                **fetched,
                 "times_seen": Article.times_seen + 1,
-                "status": "ok",
                 **{key: getattr(base.excluded, key) for key in validators},
             },
         ).returning(Article.id, Article.content_hash, Article.incomplete, Article.times_seen)
-        self._statements[("article", validators)] = stmt
+        self._statements[key] = stmt
         return stmt
 
     def _original_of(
