@@ -151,3 +151,16 @@ def test_hrefs_that_are_no_urls_are_skipped() -> None:
     assert same_article_pages("http://example.cn/a/123.html", hrefs) == [
         "http://example.cn/a/123_2.html"
     ]
+
+
+def test_an_article_folder_numbers_its_later_pages() -> None:
+    """/article/58213/ then 2.html, 3.html; a day's folder (/2020/0104/, /20240312/) holds
+    articles, not pages."""
+    first = "http://x.cn/article/58213/"
+    assert page_key(first + "2.html") == (first, 2)
+    assert same_article_pages(first, ["2.html", "3.html", first]) == [
+        first + "2.html",
+        first + "3.html",
+    ]
+    for url in ("http://x.cn/xindetihui/2020/0104/12.html", "http://x.cn/a/20240312/12.html"):
+        assert page_key(url) == (url, 1)

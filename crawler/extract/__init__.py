@@ -534,21 +534,26 @@ def _is_title_link(block: Block) -> bool:
 
 
 def _article_frame(parsed: _Parsed) -> bool:
-    """A title heading above the body, with a dated info line under it or 上一篇/下一篇 after."""
+    """A title above the body with a dated info line under it, or a title heading with
+    上一篇/下一篇 after the body."""
     title = parsed.title_block
-    if title is None or not title.heading or not parsed.body:
+    if title is None or not parsed.body:
         return False
     first, last = parsed.body[0].index, parsed.body[-1].index
     if title.index >= first:
         return False
     blocks = parsed.page.blocks
-    header = blocks[title.index + 1 : first]
-    # (A dated line that is mostly a link is a list's item, not the article's info line.)
+    # (The info line may stand inside the text's container, as the body's first block.)
+    header = blocks[title.index + 1 : first + 1]
+    # (A dated line that is mostly a link is a list's item, not the article's info line.) The
+    # title may be no heading here (a <div class="title"> showing <title>'s words).
     if any(
         len(b.text) <= 100 and b.link_density < 0.5 and DATE_PATTERN.search(b.text) for b in header
     ):
         return True
-    return any(ADJACENT_ARTICLE.match(b.text) for b in blocks[last + 1 : last + 12])
+    return title.heading and any(
+        ADJACENT_ARTICLE.match(b.text) for b in blocks[last + 1 : last + 12]
+    )
 
 
 def _excerpt_list(parsed: _Parsed) -> bool:

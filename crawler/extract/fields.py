@@ -451,8 +451,8 @@ def author_fallback(head: HeadInfo, site: str) -> str | None:
     author = clean_value(head.first(AUTHOR_META) or head.ld("author"))
     if author is None or author in (site, head.ld("publisher"), head.first(SITE_META)):
         return None
-    if author in site or site in author:
-        return None  # 网易 of 网易新闻: the site, not a person
+    if (author in site or site in author) and not site.startswith(f"{author}的"):
+        return None  # 网易 of 网易新闻: the site, not a person (青禾 of 青禾的读书笔记 is one)
     if SOFTWARE_CREDIT.search(author):
         return None  # the template's authors
     return author

@@ -17,6 +17,7 @@ LABELS: dict[str, tuple[str, ...]] = {
     "author_unit": ("作者单位", "单位"),
     "editor": ("责任编辑", "责编", "编辑", "Editor"),
     "author": (
+        "本文作者",
         "原作者",
         "作者",
         "撰稿",
@@ -89,6 +90,13 @@ LABELS: dict[str, tuple[str, ...]] = {
         "终审",
         "图片",
         "摄影",
+        # A composition site's byline: 字数：102字 年级：一年级 指导老师：… (the teacher is
+        # not the author).
+        "字数",
+        "年级",
+        "班级",
+        "指导老师",
+        "指导教师",
         # About the author and the funding, not the text (作者简介：…, 基金项目：…).
         "作者简介",
         "基金项目",

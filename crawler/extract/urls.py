@@ -29,6 +29,12 @@ MAX_PAGES = 50
 _FRONT_PAGE = re.compile(r"^/?(?:(?:index|default|home)\.(?:html?|shtml|php|aspx?|jsp))?$", re.I)
 # 123_2.html, 123-2.html, 123_2.shtml, index_2.htm
 _PATH_PAGE = re.compile(r"^(?P<stem>.+?)[_-](?P<n>\d{1,3})(?P<ext>\.[a-z]{2,5})$", re.IGNORECASE)
+# /article/58213/2.html: the later pages of an article whose first page is its own folder
+# (/article/58213/), named by an id of five digits or more that is no date (the folders of
+# /2020/0104/12.html and /20240312/12.html are days, and 12.html an article of its own).
+_FOLDER_PAGE = re.compile(
+    r"^(?P<stem>.*/(?!(?:19|20)\d{6}/)\d{5,}/)(?P<n>[1-9]\d?)(?P<ext>\.s?html?)$"
+)
 # /2023/06/28/slug/2/ and /article/slug/page/2: a small number as the last path segment, after
 # a segment that is not a number itself (so /2023/06/28/ is no page 28 of /2023/06/).
 _DIR_PAGE = re.compile(
@@ -108,6 +114,12 @@ def page_key(url: str) -> tuple[str, int]:
         number = int(match.group("n")) + (1 if ZERO_BASED_STEMS.search(stem) else 0)
         path = stem + match.group("ext")
         return urlunsplit((parts.scheme, parts.netloc, path, parts.query, "")), number
+    match = _FOLDER_PAGE.match(parts.path)
+    if match:
+        number = int(match.group("n") or 1)
+        return urlunsplit(
+            (parts.scheme, parts.netloc, match.group("stem"), parts.query, "")
+        ), number
     match = _DIR_PAGE.match(parts.path)
     if match:
         path = match.group("stem") + match.group("slash")
@@ -148,6 +160,10 @@ def with_page(url: str, number: int) -> str | None:
         name = pairs[position].partition("=")[0]
         pairs[position] = f"{name}={value}"
         return urlunsplit((parts.scheme, parts.netloc, parts.path, "&".join(pairs), ""))
+    folder = _FOLDER_PAGE.match(parts.path)
+    if folder:
+        path = f"{folder.group('stem')}{number}{folder.group('ext')}"
+        return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
     for pattern in (_PATH_PAGE, _DIR_PAGE):
         match = pattern.match(parts.path)
         if match:
