@@ -568,7 +568,7 @@ def _excerpt_list(parsed: _Parsed) -> bool:
 
     def opens_item(block: Block) -> bool:
         before = blocks[max(block.index - EXCERPT_REACH, 0) : block.index]
-        titled = any(_is_item_title(b) for b in before)
+        titled = any(b.links and _is_item_title(b) for b in before)
         return titled or bool(block.links and len(block.links[0]) >= 6)
 
     prose = [block for block in parsed.body if is_prose(block)]
@@ -597,7 +597,9 @@ def _cut_short(block: Block) -> bool:
 def _is_item_title(block: Block) -> bool:
     """A list item's title line: mostly a link, or opening with a title link that its date
     and counters follow (标题 日期：2024-03-02 点击：64)."""
-    titles = [text for text in block.links if len(text) >= 6 and not DATE_ONLY.match(text)]
-    if not titles:
+    if not block.links:
+        return False
+    title = next((t for t in block.links if len(t) >= 6 and not DATE_ONLY.match(t)), None)
+    if title is None:
         return False  # (a byline's date and author links)
-    return block.link_density > 0.5 or block.text.startswith(titles[0])
+    return block.link_density > 0.5 or block.text.startswith(title)

@@ -137,32 +137,33 @@ def find_containers(page: Page) -> list[etree._Element]:
             ):
                 chosen.append(sibling)
     if len(chosen) == 1:
-        chosen.extend(_repeated_pages(page, best))
+        chosen.extend(_repeated_pages(page, best, scores))
     return chosen
 
 
-def _repeated_pages(page: Page, best: etree._Element) -> list[etree._Element]:
+def _repeated_pages(
+    page: Page, best: etree._Element, scores: dict[etree._Element, float]
+) -> list[etree._Element]:
     """The other pages of a document shown page by page (a 文库 preview: reader-page-1,
     reader-page-2 …, the text a few wrappers down in each): the siblings, alike in tag and
     class but for digits, of the nearest wrapper of best that has any. Climbing stops at a
     wrapper whose parent holds prose of its own: that is the article's neighbourhood."""
-    own = _prose_score(page, best)
     node = best
     for _ in range(MAX_WRAPPERS):
         parent = node.getparent()
         if parent is None:
             return []
+        # (Content scoring has scored every element holding prose, or whose children do.)
+        scored = [s for s in parent if s is not node and s in scores]
+        if not scored:
+            node = parent  # a bare wrapper: look one level up
+            continue
         shape = _shape(node)
-        alike = [
-            s
-            for s in parent
-            if s is not node and _shape(s) == shape and _prose_score(page, s) >= 0.3 * own
-        ]
-        if alike:
-            return alike
-        if any(_prose_score(page, s) for s in parent if s is not node):
+        alike = [s for s in scored if _shape(s) == shape]
+        if not alike:
             return []
-        node = parent
+        own = _prose_score(page, best)
+        return [s for s in alike if _prose_score(page, s) >= 0.3 * own]
     return []
 
 

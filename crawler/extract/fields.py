@@ -281,18 +281,16 @@ def category_of(
         dated = DATE_PATTERN.search(block.text) if len(block.text) <= 100 else None
         if dated:
             words.append(block.text[: dated.start()].strip(" |｜/丨·•-—"))
-    if not words:
+    wanted = {word for word in words if 2 <= len(word) <= 15 and word != title}
+    if not wanted:
         return None
     sections = {
         text
         for block in page.blocks
         for text, href in zip(block.links, block.hrefs, strict=False)
-        if not PERSON_LINK.search(href)
+        if text in wanted and not PERSON_LINK.search(href)
     }
-    for word in words:
-        if 2 <= len(word) <= 15 and word != title and word in sections:
-            return word
-    return None
+    return next((word for word in words if word in sections), None)
 
 
 def _breadcrumb_category(
