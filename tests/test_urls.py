@@ -162,5 +162,9 @@ def test_an_article_folder_numbers_its_later_pages() -> None:
         first + "2.html",
         first + "3.html",
     ]
-    for url in ("http://x.cn/xindetihui/2020/0104/12.html", "http://x.cn/a/20240312/12.html"):
+    for url in (
+        "http://x.cn/xindetihui/2020/0104/12.html",
+        "http://x.cn/a/20240312/12.html",
+        "http://x.cn/news/202403/15.html",
+    ):
         assert page_key(url) == (url, 1)

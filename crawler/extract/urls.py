@@ -31,9 +31,10 @@ _FRONT_PAGE = re.compile(r"^/?(?:(?:index|default|home)\.(?:html?|shtml|php|aspx
 _PATH_PAGE = re.compile(r"^(?P<stem>.+?)[_-](?P<n>\d{1,3})(?P<ext>\.[a-z]{2,5})$", re.IGNORECASE)
 # /article/58213/2.html: the later pages of an article whose first page is its own folder
 # (/article/58213/), named by an id of five digits or more that is no date (the folders of
-# /2020/0104/12.html and /20240312/12.html are days, and 12.html an article of its own).
+# /2020/0104/12.html, /202403/12.html and /20240312/12.html are days and months, and 12.html
+# an article of its own).
 _FOLDER_PAGE = re.compile(
-    r"^(?P<stem>.*/(?!(?:19|20)\d{6}/)\d{5,}/)(?P<n>[1-9]\d?)(?P<ext>\.s?html?)$"
+    r"^(?P<stem>.*/(?!(?:19|20)\d{4}(?:\d{2})?/)\d{5,}/)(?P<n>[1-9]\d?)(?P<ext>\.s?html?)$"
 )
 # /2023/06/28/slug/2/ and /article/slug/page/2: a small number as the last path segment, after
 # a segment that is not a number itself (so /2023/06/28/ is no page 28 of /2023/06/).
