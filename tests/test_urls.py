@@ -168,3 +168,13 @@ def test_an_article_folder_numbers_its_later_pages() -> None:
         "http://x.cn/news/202403/15.html",
     ):
         assert page_key(url) == (url, 1)
+
+
+def test_a_large_number_after_an_underscore_is_an_id_not_a_page() -> None:
+    """20240315_77.shtml is article 77 of a day; its pages are _77_2.shtml, _77_3.shtml."""
+    first = "http://x.cn/html/2024/03/20240315_77.shtml"
+    assert page_key(first) == (first, 1)
+    assert same_article_pages(first, ["20240315_77_2.shtml", "20240315_77_3.shtml"]) == [
+        first.replace("_77", "_77_2"),
+        first.replace("_77", "_77_3"),
+    ]

@@ -110,7 +110,7 @@ def page_key(url: str) -> tuple[str, int]:
         number = int(value) + (1 if ZERO_BASED_PAGES.search(parts.path) else 0)
         return urlunsplit((parts.scheme, parts.netloc, parts.path, rest, "")), number
     match = _PATH_PAGE.match(parts.path)
-    if match:
+    if match and int(match.group("n")) <= MAX_PAGES:  # (20240315_77.shtml: 77 is an id)
         stem = match.group("stem")
         number = int(match.group("n")) + (1 if ZERO_BASED_STEMS.search(stem) else 0)
         path = stem + match.group("ext")
