@@ -134,11 +134,19 @@ def find_containers(page: Page) -> list[etree._Element]:
                 sibling is not best
                 and scores.get(sibling, 0.0) >= 0.3 * best_score
                 and page.link_density(sibling) < 0.25
+                and not _opens_with_list_heading(page, sibling)
             ):
                 chosen.append(sibling)
     if len(chosen) == 1:
         chosen.extend(_repeated_pages(page, best, scores))
     return chosen
+
+
+def _opens_with_list_heading(page: Page, element: etree._Element) -> bool:
+    """Whether element opens with 相关作文, 热门文章 …: a box of excerpts beside the article,
+    which its prose would otherwise have taken for more of the article."""
+    inside = page.blocks_in(element)
+    return bool(inside) and is_list_heading(inside[0])
 
 
 def _repeated_pages(
