@@ -43,8 +43,8 @@ class KnownArticle:
 
 
 def known_articles(archive: Archive, spider: Spider) -> dict[str, KnownArticle]:
-    """The archived articles of the spider's sites and their aliases, each marked due for a
-    refresh or not.
+    """The archived articles of the spider's sites, each marked due for a refresh or not, and
+    their aliases, never due.
 
     Everything is due with the spider's `refresh` flag; otherwise what was last seen longer
     ago than the site profile's `refresh_after`; otherwise nothing.

@@ -515,21 +515,14 @@ class Archive:
             original = self._original_of(conn, url, fingerprint)
             if original is not None:
                 article_id, article_url = original
-                kept, other = (
-                    (url, article_url)
-                    if better_address(url, article_url)
-                    else (
-                        article_url,
-                        url,
-                    )
-                )
+                moves = better_address(url, article_url)
                 alias = {
-                    "url": other,
+                    "url": article_url if moves else url,
                     "article_id": article_id,
                     "first_seen": now,
                     "last_seen": now,
                 }
-                if kept == article_url:
+                if not moves:
                     conn.execute(self._alias_upsert(), alias)
                     return "alias"
                 # This address is the better one: the article moves to it, the old one becomes

@@ -82,6 +82,8 @@ MIN_SECTION_ITEMS = 3
 FRONT_PAGE_SECTIONS = 4
 # How many blocks an item of an excerpt list may show between its title link and its excerpt.
 EXCERPT_REACH = 2
+# How an excerpt stops short of its text.
+ELLIPSES = ("…", "...", "[…]", "[...]")
 # How many such items make an excerpt list.
 EXCERPT_LIST_ITEMS = 4
 # Links to the previous and next article: the frame of an article page.
@@ -590,15 +592,13 @@ def _cut_short(block: Block) -> bool:
     ellipsis ("……", the ellipsis of Chinese prose, may end a paragraph of an article)."""
     text = block.text
     if block.links and READ_MORE.match(block.links[-1]) and text.endswith(block.links[-1]):
-        return text[: -len(block.links[-1])].rstrip().endswith(("…", "...", "[…]", "[...]"))
-    return text.endswith(("…", "...", "[…]", "[...]")) and not text.endswith("……")
+        return text[: -len(block.links[-1])].rstrip().endswith(ELLIPSES)
+    return text.endswith(ELLIPSES) and not text.endswith("……")
 
 
 def _is_item_title(block: Block) -> bool:
     """A list item's title line: mostly a link, or opening with a title link that its date
     and counters follow (标题 日期：2024-03-02 点击：64)."""
-    if not block.links:
-        return False
     title = next((t for t in block.links if len(t) >= 6 and not DATE_ONLY.match(t)), None)
     if title is None:
         return False  # (a byline's date and author links)

@@ -110,9 +110,9 @@ def find_containers(page: Page) -> list[etree._Element]:
     """The element holding the article's body, plus siblings that continue it."""
     scores: dict[etree._Element, float] = {}
     for block in page.blocks:
-        if block.link_density > 0.5 or block.heading or block.prose_chars < 8:
+        score = _vote(block)
+        if not score:
             continue
-        score = 1.0 + block.punctuation + min(block.prose_chars / 50, 6.0)
         element: etree._Element | None = _owner(block.element)
         for share in (1.0, 0.5, 0.25):
             if element is None:
@@ -182,11 +182,15 @@ def _shape(element: etree._Element) -> tuple[object, str]:
 
 def _prose_score(page: Page, element: etree._Element) -> float:
     """The prose an element holds, weighed as content scoring weighs its blocks."""
-    return sum(
-        1.0 + block.punctuation + min(block.prose_chars / 50, 6.0)
-        for block in page.blocks_in(element)
-        if block.link_density <= 0.5 and not block.heading and block.prose_chars >= 8
-    )
+    return sum(_vote(block) for block in page.blocks_in(element))
+
+
+def _vote(block: Block) -> float:
+    """What a block gives the element holding it: more for more punctuation and running
+    text; nothing for links, headings and scraps."""
+    if block.link_density > 0.5 or block.heading or block.prose_chars < 8:
+        return 0.0
+    return 1.0 + block.punctuation + min(block.prose_chars / 50, 6.0)
 
 
 def body_blocks(page: Page, containers: list[etree._Element]) -> list[Block]:

@@ -77,7 +77,7 @@ class Labelled:
             self.blocks[item.field] = block
 
 
-def _own_words(value: str, links: list[str], name: str = "author") -> str:
+def _own_words(value: str, links: list[str], name: str) -> str:
     """A credit without what runs on after it on the line: a bracketed widget (来源：人民网
     【字号 大 中 小】) or links to elsewhere (作者：小龙 个人工作总结 我要投稿). An author that is
     itself a link keeps the links after it: they are more names; a source is one."""
@@ -308,17 +308,19 @@ def _breadcrumb_category(
             links = _links_after(blocks, position, MAX_CRUMBS)
         elif not labelled and not _is_trail(block, site, title_at):
             continue
-        names = [
-            link
-            for link in links
-            if link not in HOME_LINKS
-            and link != title
-            and link != site
-            and link not in NOT_A_CATEGORY
-        ]
+        names = _section_names(links, title, site)
         if names:
             return names[-1]
     return None
+
+
+def _section_names(items: list[str], title: str | None, site: str) -> list[str]:
+    """A trail's items that name a section: not home, the title, the site, nor 正文."""
+    return [
+        item
+        for item in items
+        if item not in HOME_LINKS and item not in (title, site) and item not in NOT_A_CATEGORY
+    ]
 
 
 # Markup that says "breadcrumb" (Bootstrap's <ol class="breadcrumb">, aria-label, schema.org's
@@ -347,13 +349,9 @@ def _marked_trail_category(page: Page, title: str | None, site: str) -> str | No
             return None  # a wrapper holding more than a trail
         items.extend(block.links or [block.text])
     names = [
-        item
-        for item in items
-        if item not in HOME_LINKS
-        and item not in (title, site)
-        and item not in NOT_A_CATEGORY
-        and len(item) <= CRUMB_MAX
-        and not BREADCRUMB_SEPARATOR.fullmatch(item)
+        name
+        for name in _section_names(items, title, site)
+        if len(name) <= CRUMB_MAX and not BREADCRUMB_SEPARATOR.fullmatch(name)
     ]
     return names[-1] if names else None
 

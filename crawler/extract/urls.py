@@ -86,9 +86,7 @@ def _tracks(pair: str) -> bool:
 def _kept_query(query: str) -> str:
     """The query without tracking parameters, its other pairs exactly as written (decoding and
     encoding them again would garble a GBK-encoded value such as q=%D1%A7%CF%B0)."""
-    if not query:
-        return query
-    pairs = [pair for pair in query.split("&") if pair]
+    pairs = _pairs(query)
     kept = [pair for pair in pairs if not _tracks(pair)]
     return query if len(kept) == len(pairs) else "&".join(kept)
 
@@ -117,7 +115,7 @@ def page_key(url: str) -> tuple[str, int]:
         return urlunsplit((parts.scheme, parts.netloc, path, parts.query, "")), number
     match = _FOLDER_PAGE.match(parts.path)
     if match:
-        number = int(match.group("n") or 1)
+        number = int(match.group("n"))
         return urlunsplit(
             (parts.scheme, parts.netloc, match.group("stem"), parts.query, "")
         ), number

@@ -234,7 +234,7 @@ class ReportsSpider(scrapy.Spider):
                 )
                 yield self._request(first, self.parse)
                 skip = frozenset((*analysis.continuation_urls, first))
-                yield from self._follow(analysis.base_url or response.url, analysis.links, skip)
+                yield from self._follow(analysis.base_url, analysis.links, skip)
                 return
             original = self._original_of(response, analysis)
             if original:
@@ -247,9 +247,7 @@ class ReportsSpider(scrapy.Spider):
                     errback=self.fetch_failed,
                     meta={"canonical_of": response.url},
                 )
-                yield from self._follow(
-                    analysis.base_url or response.url, analysis.links, frozenset((original,))
-                )
+                yield from self._follow(analysis.base_url, analysis.links, frozenset((original,)))
                 return
             article = ArticleInProgress(
                 response.url, _validators(response), meta=local_meta(response.meta)
@@ -265,7 +263,7 @@ class ReportsSpider(scrapy.Spider):
         # The article's own pager is fetched by the chain above (unfiltered, so the
         # duplicate filter never sees those URLs): following it again would fetch them twice.
         yield from self._follow(
-            analysis.base_url or response.url, analysis.links, frozenset(analysis.continuation_urls)
+            analysis.base_url, analysis.links, frozenset(analysis.continuation_urls)
         )
 
     def parse_continuation(self, response: Response, article: ArticleInProgress) -> Iterator[Any]:
@@ -311,14 +309,8 @@ class ReportsSpider(scrapy.Spider):
 
     def _analyse(self, response: Response, article_url: str | None = None) -> PageAnalysis | None:
         """The page's analysis, with the page and any failure logged in the archive."""
-        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
-        page: dict[str, Any] = {
-            "status": response.status,
-            "size": len(response.body),
-            "content_type": content_type,
-            "kind": "other",
-            **response.meta.get("warc", {}),
-        }
+        page = _ledger(response, "other")
+        content_type = page["content_type"]
         if not isinstance(response, TextResponse) or _is_xml(content_type):
             record_page(self.crawler, response.url, **page)
             return None
@@ -379,15 +371,7 @@ class ReportsSpider(scrapy.Spider):
             return
         if sitemap.type not in ("urlset", "sitemapindex"):
             return  # a page answering for a sitemap the site has not got
-        record_page(
-            self.crawler,
-            response.url,
-            status=response.status,
-            size=len(response.body),
-            content_type=(response.headers.get("Content-Type") or b"").decode("latin-1"),
-            kind="sitemap",
-            **response.meta.get("warc", {}),
-        )
+        record_page(self.crawler, response.url, **_ledger(response, "sitemap"))
         entries: list[object] = []
         with contextlib.suppress(etree.LxmlError):  # cut off: the entries before still count
             entries.extend(sitemap)
@@ -498,15 +482,18 @@ class ReportsSpider(scrapy.Spider):
         """An HTTP error response (404, 500 …) is a fetched page too, kept in the WARC."""
         response = getattr(failure.value, "response", None)
         if isinstance(response, Response):
-            record_page(
-                self.crawler,
-                response.url,
-                status=response.status,
-                size=len(response.body),
-                content_type=(response.headers.get("Content-Type") or b"").decode("latin-1"),
-                kind="error",
-                **response.meta.get("warc", {}),
-            )
+            record_page(self.crawler, response.url, **_ledger(response, "error"))
+
+
+def _ledger(response: Response, kind: str) -> dict[str, Any]:
+    """What the pages ledger keeps of a response: status, size, type, kind, WARC place."""
+    return {
+        "status": response.status,
+        "size": len(response.body),
+        "content_type": (response.headers.get("Content-Type") or b"").decode("latin-1"),
+        "kind": kind,
+        **response.meta.get("warc", {}),
+    }
 
 
 def _validators(response: Response) -> tuple[str | None, str | None]:
