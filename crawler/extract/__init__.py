@@ -33,16 +33,18 @@ from .dates import CHINA, DATE_PATTERN, parse_date
 from .decode import decode_html, looks_utf8
 from .fields import (
     CREDIT_FIELDS,
+    REL_TAG_MARKUP,
     author_fallback,
     author_unit_fallback,
     category_of,
     date_of,
     list_values,
     read_labelled,
+    rel_tag_links,
     site_of,
     title_of,
 )
-from .meta import KEYWORD_META, HeadInfo, read_head
+from .meta import KEYWORD_META, TAG_META, HeadInfo, read_head
 from .text import fold
 from .urls import canonical_url, is_front_page, page_key, same_article_pages
 
@@ -154,6 +156,9 @@ class _Parsed:
     # Whether the bytes say "breadcrumb" anywhere (class, id, aria-label, itemtype): only then
     # is the tree searched for a trail its markup names.
     crumb_markup: bool = False
+    # Whether the bytes hold a rel="tag" link (fields.REL_TAG_MARKUP): only then is the tree
+    # searched for the post's tag and category links.
+    rel_tags: bool = False
     base: str = ""  # the URL relative links resolve against (set from <base href> or url)
 
 
@@ -209,6 +214,7 @@ def _prepare(
         links=links,
         options=options,
         crumb_markup=b"rumb" in body,
+        rel_tags=REL_TAG_MARKUP.search(body) is not None,
     )
     parsed.title, parsed.title_block = title_of(
         page, head, body_list[0].index if body_list else None
@@ -303,28 +309,34 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
         and (title_block is None or b.index > title_block.index)
         and b.text != title
     ]
+    category = category_of(
+        page,
+        head,
+        labelled,
+        title,
+        site,
+        header,
+        title_block.index if title_block else None,
+        crumb_markup=parsed.crumb_markup,
+    )
+    tags = list_values(values.get("tags")) or list_values(head.first(TAG_META))
+    if parsed.rel_tags and (not tags or category is None):
+        linked_tags, linked_categories = rel_tag_links(page.root)
+        tags = tags or linked_tags
+        category = category or next(iter(linked_categories), None)
     url = canonical_url(parsed.url)
     report = Report(
         url=url,
         pages=[url],
         site=site,
         title=title,
-        category=category_of(
-            page,
-            head,
-            labelled,
-            title,
-            site,
-            header,
-            title_block.index if title_block else None,
-            crumb_markup=parsed.crumb_markup,
-        ),
+        category=category,
         published_at=date_of(head, labelled, header, rules.zone, stamps),
         abstract=values.get("abstract") or None,
         keywords=list_values(values.get("keywords") or head.first(KEYWORD_META)),
         body="\n\n".join(paragraphs),
         credits=credits,
-        tags=list_values(values.get("tags")),
+        tags=tags,
         extractor_version=EXTRACTOR_VERSION,
     )
     for name, text in parsed.field_texts.items():

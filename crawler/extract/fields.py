@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
+from typing import cast
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -457,6 +458,27 @@ def author_fallback(head: HeadInfo, site: str) -> str | None:
 def author_unit_fallback(head: HeadInfo) -> str | None:
     """The authors' institutions a paper's page names in <head> (citation_author_institution)."""
     return clean_value(head.first(AUTHOR_UNIT_META))
+
+
+# Links the markup calls the post's tags (rel="tag") or categories (rel="category tag"), as
+# WordPress, Hexo and many blog templates write them; read where no labelled line names them.
+_REL_LINKS = etree.XPath("//a[@rel]")
+# Whether the bytes hold such a link at all, so that most pages skip the tree search.
+REL_TAG_MARKUP = re.compile(rb"""rel\s*=\s*["']?(?:[\w-]+\s+)*tag\b""", re.IGNORECASE)
+
+
+def rel_tag_links(root: etree._Element) -> tuple[list[str], list[str]]:
+    """(tags, categories) the page's rel="tag" links name, in order, each once."""
+    tags: dict[str, None] = {}
+    categories: dict[str, None] = {}
+    for link in cast("list[etree._Element]", _REL_LINKS(root)):
+        rel = (link.get("rel") or "").lower().split()
+        if "tag" not in rel:
+            continue
+        text = fold("".join(map(str, link.itertext()))).lstrip("#＃ ")
+        if text and len(text) <= CRUMB_MAX * 2:
+            (categories if "category" in rel else tags)[text] = None
+    return list(tags)[:MAX_TAGS], list(categories)
 
 
 def list_values(value: str | None) -> list[str]:

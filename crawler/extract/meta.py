@@ -47,8 +47,10 @@ AUTHOR_META = ("citation_author", "author", "article:author", "dc.creator", "byl
 AUTHOR_UNIT_META = ("citation_author_institution",)
 # A paper's own keywords (not <meta name="keywords">, which lists a site's search terms).
 KEYWORD_META = ("citation_keywords",)
+# The post's tags as Open Graph gives them, one tag to a tag.
+TAG_META = ("article:tag",)
 # Meta names a page repeats, one value a tag (a paper's authors): their values are joined.
-REPEATED_META = frozenset(("citation_author", "citation_author_institution"))
+REPEATED_META = frozenset(("citation_author", "citation_author_institution", "article:tag"))
 
 # Separators between an article title and the site / channel names in <title>.
 TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|--|\s[-–—·•]\s|\s*——\s*|\s*—\s*|\s*–\s*)\s*")

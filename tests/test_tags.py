@@ -1,0 +1,58 @@
+"""Tags and categories the markup names without a label: rel="tag" links (WordPress, Hexo)
+and Open Graph's article:tag, read only where no 标签/Tags line gives them."""
+
+from __future__ import annotations
+
+from crawler.extract import extract
+
+SENTENCE = "今年以来，我们围绕中心工作，扎实推进各项任务，取得了明显成效。"
+
+
+def _post(head: str = "", meta_line: str = "", sidebar: str = "") -> bytes:
+    return (
+        "<html><head><meta charset='utf-8'><title>读书心得 - 青禾的博客</title>"
+        f"{head}</head><body><main><article><h1>读书心得</h1>"
+        "<div class='meta'>发表于 2024-03-05</div><div class='entry'>"
+        + f"<p>{SENTENCE}</p>"
+        * 5
+        + f"</div><footer class='entry-footer'>{meta_line}</footer></article></main>"
+        f"<aside>{sidebar}</aside></body></html>"
+    ).encode()
+
+
+def test_rel_tag_links_are_the_posts_tags_and_category() -> None:
+    meta_line = (
+        "<span class='cat-links'><a href='/category/dushu/' rel='category tag'>读书笔记</a>"
+        "</span><span class='tags-links'><a href='/tag/xiangtu/' rel='tag'># 乡土中国</a>, "
+        "<a href='/tag/fei/' rel='tag'>费孝通</a></span>"
+    )
+    record = extract(_post(meta_line=meta_line), "https://blog.example.cn/2024/03/05/dushu/")
+    assert record.tags == ["乡土中国", "费孝通"]
+    assert record.category == "读书笔记"
+    assert "乡土中国" not in record.body
+
+
+def test_open_graph_article_tags_are_tags() -> None:
+    head = (
+        "<meta property='article:tag' content='述职报告'>"
+        "<meta property='article:tag' content='年终总结'>"
+    )
+    record = extract(_post(head=head), "https://blog.example.cn/2024/03/05/dushu/")
+    assert record.tags == ["述职报告", "年终总结"]
+
+
+def test_a_labelled_tag_line_wins_over_markup() -> None:
+    meta_line = "标签：<a href='/tag/a/' rel='tag'>心得体会</a> <a href='/tag/b/'>读书</a>"
+    record = extract(_post(meta_line=meta_line), "https://blog.example.cn/2024/03/05/dushu/")
+    assert record.tags == ["心得体会", "读书"]
+
+
+def test_other_rel_links_name_no_tag() -> None:
+    """rel="nofollow", "prev", "bookmark" … are links like any other."""
+    sidebar = (
+        "<a href='/2024/03/01/a/' rel='bookmark'>上一篇文章的标题</a>"
+        "<a href='http://ad.example.com/' rel='nofollow'>广告</a>"
+    )
+    record = extract(_post(sidebar=sidebar), "https://blog.example.cn/2024/03/05/dushu/")
+    assert record.tags == []
+    assert record.category is None
