@@ -60,6 +60,14 @@ def test_a_credit_without_letters_names_nobody(
         ("", "作者：林怡君 來源：讀者投稿 人氣：2,418", "林怡君", "讀者投稿"),
         # Reviewers and photographers are not authors; 来源 naming the site itself is 本站.
         ("", "作者：刘思雨 来源：范文网 审核：陈建国 图片：校团委", "刘思雨", None),
+        # A 范文 site's reach counter ends the value before it.
+        ("", "来源：人民网 本文已影响 2,351 人", None, "人民网"),
+        ("", "作者：张三 本文已影响 12 人", "张三", None),
+        # A university's news: who wrote it beats who put it on the site, wherever each
+        # stands on the line; the office that supplied it is the source.
+        ("", "发布者：宣传部 撰稿：李文静 供稿单位：党委办公室", "李文静", "党委办公室"),
+        ("", "撰稿：李文静 发布者：宣传部", "李文静", None),
+        ("", "发布者：宣传部 2024-03-15", "宣传部", None),
     ],
 )
 def test_bylines_of_forums_blogs_and_schools(
@@ -110,3 +118,29 @@ def test_a_pages_keyword_meta_is_no_keyword_line() -> None:
         "http://example.com/a.html",
     )
     assert report.keywords == []
+
+
+@pytest.mark.parametrize(
+    "byline",
+    ["编辑：张佳宁 责任编辑：刘亮", "责任编辑：刘亮 编辑：张佳宁", "责编：刘亮 编辑：张佳宁"],
+)
+def test_the_responsible_editor_wins_over_a_plain_editor(byline: str) -> None:
+    record = extract(_page("", byline), "http://news.example.cn/a/1.html")
+    assert record.credits.editor == "刘亮"
+
+
+@pytest.mark.parametrize(
+    ("byline", "author", "unit"),
+    [
+        ("作者：林晓（中国人民大学马克思主义学院教授）", "林晓", "中国人民大学马克思主义学院"),
+        ("作者：林晓（中央党校教授、博士生导师）", "林晓", "中央党校"),
+        ("作者：林晓（教授）", "林晓", None),
+        # An explicit unit line wins over the brackets.
+        ("作者：林晓（某某大学） 作者单位：北京大学哲学系", "林晓", "北京大学哲学系"),
+        # Brackets that name no unit stay part of the name.
+        ("作者：老周（笔名）", "老周（笔名）", None),
+    ],
+)
+def test_an_authors_unit_in_brackets(byline: str, author: str, unit: str | None) -> None:
+    record = extract(_page("", byline), "http://theory.example.cn/a/1.html")
+    assert (record.credits.author, record.credits.author_unit) == (author, unit)

@@ -21,6 +21,18 @@ from crawler.extract.dates import parse_date
         ("2023-07-22 10:00+99:13", "2023-07-22T10:00:00+08:00"),
         ("2023-07-22 10:00-2375", "2023-07-22T10:00:00+08:00"),
         ("2023-02-30", None),  # no such day
+        # Official documents write dates in Chinese numerals.
+        ("二〇二四年三月十五日", "2024-03-15T00:00:00+08:00"),
+        ("成文日期：二〇二三年十二月三十一日", "2023-12-31T00:00:00+08:00"),
+        # Full-width digits and separators.
+        ("２０２４年３月１５日", "2024-03-15T00:00:00+08:00"),
+        ("２０２４－０３－１５　０８：３０", "2024-03-15T08:30:00+08:00"),
+        # A weekday or the half of the day between the date and its time.
+        ("2024年3月15日 星期五 08:30", "2024-03-15T08:30:00+08:00"),
+        ("2024-03-15（周五）08:30", "2024-03-15T08:30:00+08:00"),
+        ("2024年3月15日 下午3:30", "2024-03-15T15:30:00+08:00"),
+        ("2024年3月15日 上午9:05", "2024-03-15T09:05:00+08:00"),
+        ("2024年3月15日 晚上12:00", "2024-03-15T12:00:00+08:00"),
     ],
 )
 def test_parse_date(text: str, iso: str | None) -> None:
@@ -53,3 +65,39 @@ def test_a_papers_history_dates_are_not_its_publication() -> None:
         ).encode()
         report = extract(page, "http://xb.example.edu.cn/a/1.html")
         assert report.published_at == f"{expected}T00:00:00+08:00", line
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "更新时间：2024-04-01 发布时间：2024-03-15",
+        "发布时间：2024-03-15 更新时间：2024-04-01",
+        "更新日期：2024-04-01 发布日期：2024-03-15",
+    ],
+)
+def test_the_publication_date_wins_over_the_update(line: str) -> None:
+    from crawler.extract import extract
+
+    page = (
+        "<html><head><meta charset='utf-8'><title>工作报告_政府网</title></head><body>"
+        f"<h1>工作报告</h1><div class='info'>{line}</div><div class='text'>"
+        + "<p>今年以来，我们围绕中心工作，扎实推进各项任务，取得了明显成效。</p>" * 4
+        + "</div></body></html>"
+    ).encode()
+    assert extract(page, "http://www.example.gov.cn/a/1.html").published_at == (
+        "2024-03-15T00:00:00+08:00"
+    )
+
+
+def test_an_update_date_alone_dates_the_article() -> None:
+    from crawler.extract import extract
+
+    page = (
+        "<html><head><meta charset='utf-8'><title>工作报告_政府网</title></head><body>"
+        "<h1>工作报告</h1><div class='info'>更新时间：2024-04-01 10:20</div><div class='text'>"
+        + "<p>今年以来，我们围绕中心工作，扎实推进各项任务，取得了明显成效。</p>" * 4
+        + "</div></body></html>"
+    ).encode()
+    assert extract(page, "http://www.example.gov.cn/a/1.html").published_at == (
+        "2024-04-01T10:20:00+08:00"
+    )

@@ -13,7 +13,17 @@ from lxml import etree
 
 from .blocks import Block, Page
 from .dates import CHINA, DATE_PATTERN, parse_date
-from .labels import BYLINE_MAX, LABEL_PATTERN, LabelledValue, clean_value, read_labels
+from .labels import (
+    AUTHOR_WITH_UNIT,
+    BYLINE_MAX,
+    INSTITUTION,
+    JOB_TITLE,
+    LABEL_PATTERN,
+    WEAKER_FIELDS,
+    LabelledValue,
+    clean_value,
+    read_labels,
+)
 from .meta import (
     AUTHOR_META,
     AUTHOR_UNIT_META,
@@ -71,11 +81,38 @@ class Labelled:
 
     def take(self, item: LabelledValue, block: Block) -> None:
         value = item.value
-        if item.field in CREDIT_FIELDS:
-            value = clean_value(_own_words(value, block.links, item.field)) or ""
+        name = WEAKER_FIELDS.get(item.field, item.field)
+        if name in CREDIT_FIELDS:
+            value = clean_value(_own_words(value, block.links, name)) or ""
+        if name == "author" and value.endswith(("）", ")")):
+            value = self._named_with_unit(value, block)
         if value and item.field not in self.values:
             self.values[item.field] = value
             self.blocks[item.field] = block
+
+    def _named_with_unit(self, value: str, block: Block) -> str:
+        """The author's name of 林晓（中国人民大学马克思主义学院教授）; the unit, its titles
+        dropped, is kept as the weaker author_unit."""
+        named = AUTHOR_WITH_UNIT.match(value)
+        if named is None:
+            return value
+        unit = JOB_TITLE.sub("", named.group("unit")).strip()
+        if INSTITUTION.search(unit):
+            self.values.setdefault("author_unit?", unit)
+            self.blocks.setdefault("author_unit?", block)
+        elif not JOB_TITLE.fullmatch(named.group("unit")):
+            return value  # 张三（笔名） and the like: the brackets say something else
+        return named.group("name")
+
+    def settle(self) -> None:
+        """A weaker label's value (编辑, 发布者, 更新时间) becomes its field's where no stronger
+        label gave one; it is dropped otherwise."""
+        for weak, name in WEAKER_FIELDS.items():
+            value = self.values.pop(weak, None)
+            block = self.blocks.pop(weak, None)
+            if value is not None and block is not None and name not in self.values:
+                self.values[name] = value
+                self.blocks[name] = block
 
 
 def _own_words(value: str, links: list[str], name: str) -> str:
@@ -143,6 +180,7 @@ def read_labelled(
                 if len(inside) >= 2:
                     item.value = " ".join(inside)
             found.take(item, block)
+    found.settle()
     return found
 
 

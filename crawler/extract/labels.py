@@ -15,7 +15,10 @@ LABELS: dict[str, tuple[str, ...]] = {
     "abstract": ("内容摘要", "内容提要", "摘 要", "提要", "Abstract", "ABSTRACT", "Summary"),
     "keywords": ("关 键 词", "关 键 字", "Keywords", "KEYWORDS", "Key words", "Key Words"),
     "author_unit": ("作者单位", "单位"),
-    "editor": ("责任编辑", "责编", "编辑", "Editor"),
+    "editor": ("责任编辑", "责编", "Editor"),
+    # Weaker spellings of a field (WEAKER_FIELDS): the field's value only where the page
+    # gives none under a stronger label, whichever comes first on the line.
+    "editor?": ("编辑",),
     "author": (
         "本文作者",
         "原作者",
@@ -25,16 +28,26 @@ LABELS: dict[str, tuple[str, ...]] = {
         "文字",
         "记者",
         "通讯员",
-        "发布者",
-        "发布人",
         "Author",
         "By",
     ),
-    "source": ("文章来源", "信息来源", "稿件来源", "来源", "稿源", "出处", "来自", "Source"),
+    # Who put the text on the site: its author only where no byline names one.
+    "author?": ("发布者", "发布人"),
+    "source": (
+        "文章来源",
+        "信息来源",
+        "稿件来源",
+        "来源",
+        "稿源",
+        "出处",
+        "来自",
+        "供稿单位",
+        "供稿",
+        "Source",
+    ),
     "date": (
         "发布时间",
         "发表时间",
-        "更新时间",
         "上传时间",
         "添加时间",
         "录入时间",
@@ -45,12 +58,13 @@ LABELS: dict[str, tuple[str, ...]] = {
         "在线公开时间",
         "网络首发时间",
         "公开日期",
-        "更新日期",
         "日期",
         "时间",
         "Published",
         "Date",
     ),
+    # A change's date dates the article only where nothing says when it was published.
+    "date?": ("更新时间", "更新日期", "修改时间", "Updated"),
     "category": ("所属栏目", "所属分类", "栏目", "分类", "类别"),
     "tags": (
         "推荐访问",
@@ -105,8 +119,32 @@ LABELS: dict[str, tuple[str, ...]] = {
         "修回日期",
         "录用日期",
         "接收日期",
+        # A paper's catalogue numbers.
+        "DOI",
+        "分类号",
+        "中图分类号",
+        "文献标识码",
+        "文章编号",
     ),
 }
+# The weaker spelling of each field, read as the field where no stronger label gives it; and
+# the unit an author's byline names in brackets (AUTHOR_WITH_UNIT), read where no 作者单位
+# line does.
+WEAKER_FIELDS = {name: name[:-1] for name in LABELS if name.endswith("?")}
+WEAKER_FIELDS["author_unit?"] = "author_unit"
+# 作者：林晓（中国人民大学马克思主义学院教授）: the name, and in brackets where the author works.
+AUTHOR_WITH_UNIT = re.compile(r"^(?P<name>[^（()]{1,20}?)\s*[（(](?P<unit>[^（()）]{2,60})[）)]$")
+# What a unit's name ends with; anything else in the brackets (笔名, 特约撰稿人) is no unit.
+INSTITUTION = re.compile(
+    r"大学|学院|学校|中学|小学|幼儿园|党校|研究院|研究所|研究中心|科学院|社科院|委员会|政府|"
+    r"医院|公司|集团|[局厅委办署部社馆站所院]"
+)
+# The titles after a unit's name in such brackets: 教授, 副研究员, 博士生导师 ….
+JOB_TITLE = re.compile(
+    r"(?:[、，,\s]*(?:副|助理|特聘|兼职)?(?:教授|研究员|讲师|博士生导师|硕士生导师|博士后|"
+    r"博士研究生|硕士研究生|博士生|硕士生|研究生|博士|硕士|学生|院长|主任|书记|所长|部长|校长|"
+    r"主编|编辑|记者|干部|科员|处长|局长|教师|老师))+$"
+)
 
 # Taiwan and Hong Kong sites write the same labels in traditional characters (來源, 標籤,
 # 責任編輯, 發佈時間): each label's traditional spelling, character by character.
@@ -149,8 +187,10 @@ BARE_DATE_LABEL = re.compile(r"(?:发布于|发表于|更新于)\s*")
 _BYLINE_DATE = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
 BYLINE_MAX = 80
 # Counters that end a value without a colon of their own: "市发展改革委阅读 2.3万", "浏览123次",
-# "阅读(1745)".
-COUNTER = re.compile(r"(?:阅读|浏览|点击|人气|评论|访问)(?:量|数|次数)?\s*[:：(（]?\s*\d")
+# "阅读(1745)", "本文已影响 2,351 人".
+COUNTER = re.compile(
+    r"(?:阅读|浏览|点击|人气|评论|访问)(?:量|数|次数)?\s*[:：(（]?\s*\d|(?:本文)?已(?:影响|有)\s*\d"
+)
 # A CMS's code for its staff after a name: 王晓武_NBJ1234.
 STAFF_CODE = re.compile(r"_[A-Za-z]{1,5}\d{2,}$")
 _AUTHOR_SLASH = re.compile(r"^[(（]?\s*文\s*[/|｜]\s*(?P<value>[^\s/|｜]{1,20})")
@@ -296,6 +336,8 @@ def clean_value(value: str | None) -> str | None:
         value = value[: dated.start()]
     value = STAFF_CODE.sub("", value)
     value = value.strip(_VALUE_TRIM)
+    if value.count("（") > value.count("）") or value.count("(") > value.count(")"):
+        value += "）" if value.rfind("（") > value.rfind("(") else ")"  # the trim's, given back
     if not value or value.lower() in PLACEHOLDERS or not any(c.isalpha() for c in value):
         return None
     return value
