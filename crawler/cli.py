@@ -68,7 +68,7 @@ def extract_command(files: tuple[Path, ...], urls: tuple[str, ...]) -> None:
     if len(urls) > len(files):
         raise InputError(f"{len(urls)} --url given for {len(files)} FILE(s): one per FILE at most")
     bodies = [_read_page(path) for path in files]
-    page_urls = list(urls) or [files[0].resolve().as_uri()]
+    page_urls = [_start_url(url) for url in urls] or [files[0].resolve().as_uri()]
     pager = continuation_urls(bodies[0], page_urls[0]) if len(files) > len(page_urls) else []
     for number in range(len(page_urls), len(files)):
         known = pager[number - 1] if number - 1 < len(pager) else None
@@ -705,6 +705,7 @@ def _profile(site: str | None) -> Any:
 
 
 def _start_url(url: str) -> str:
+    """An http(s) URL a crawl can start at (or a saved page came from), or a one-line error."""
     from .spiders.reports import StartURLError, check_start_url
 
     try:
@@ -751,6 +752,10 @@ def _settings(pairs: tuple[str, ...]) -> dict[str, str]:
 
 def _read_page(path: Path) -> bytes:
     """The bytes of a saved page, or a one-line error saying what is wrong with the file."""
+    from .extract.decode import not_a_page
+
+    if path.exists() and not path.is_file() and not path.is_dir():
+        raise InputError(f"{path}: not a regular file")  # a FIFO would block the read
     try:
         body = path.read_bytes()
     except FileNotFoundError:
@@ -759,14 +764,18 @@ def _read_page(path: Path) -> bytes:
         raise InputError(f"{path}: is a directory, not a saved page") from None
     except OSError as error:
         raise InputError(f"{path}: cannot read ({error.strerror})") from None
-    if not body.strip():
-        raise InputError(f"{path}: empty file")
-    head = body[:4096].lower()
-    if b"\x00" in head and not body.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(f"{path}: binary file, not an HTML page")
-    if b"<" not in head:
-        raise InputError(f"{path}: not an HTML page (no markup)")
+    problem = not_a_page(body)
+    if problem is not None:
+        raise InputError(f"{path}: {_FILE_PROBLEMS[problem]}")
     return body
+
+
+# What the extract command says of a file that is no saved page (extract.decode.not_a_page).
+_FILE_PROBLEMS = {
+    "empty": "empty file",
+    "binary": "binary file, not an HTML page",
+    "no markup": "not an HTML page (no markup)",
+}
 
 
 if __name__ == "__main__":

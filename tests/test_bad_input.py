@@ -27,6 +27,10 @@ BAD_INPUT: list[tuple[str, list[str], str]] = [
     ("extract", ["{tmp}"], "is a directory"),
     ("extract", ["{file}"], "not an HTML page"),
     ("extract", [], "Missing argument"),
+    ("extract", ["{page}", "--url", "http://[::1"], "not a URL"),
+    ("extract", ["{page}", "--url", "http://example.cn:99999/a.html"], "bad port"),
+    ("extract", ["{page}", "--url", "javascript:void(0)"], "not an http(s) URL"),
+    ("crawl", ["http://[::1/"], "not a URL"),
     ("crawl", ["ftp://example.cn/"], "not an http(s) URL"),
     ("crawl", ["file:///etc/passwd"], "not an http(s) URL"),
     ("crawl", ["http://"], "no host name"),
@@ -101,6 +105,8 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
     tmp.mkdir()
     text = base / "notes.txt"
     text.write_text("just some words, no markup at all\n", encoding="utf-8")
+    page = base / "page.html"
+    page.write_text("<html><body><h1>工作报告</h1><p>正文。</p></body></html>", encoding="utf-8")
     profiles = base / "profiles"
     profiles.mkdir()
     (profiles / "broken.toml").write_text("name = [unclosed\n", encoding="utf-8")
@@ -117,6 +123,7 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
         yield {
             "tmp": str(tmp),
             "file": str(text),
+            "page": str(page),
             "db": str(db),
             "profiles": str(profiles),
             "unscheduled": str(unscheduled),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,8 @@ def test_extract_takes_one_url_per_file(runner: CliRunner) -> None:
         (b"", "empty file"),
         (b"\x00\x01\x02\x89PNG\x00\x00binary", "binary file"),
         (b"just some words, no markup at all", "not an HTML page"),
+        (b'{"title": "<b>\xe6\x80\xbb\xe7\xbb\x93</b>", "body": "..."}', "not an HTML page"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <</Type /Catalog>>", "binary file"),
     ],
 )
 def test_extract_rejects_bad_files_with_one_line(
@@ -171,3 +174,11 @@ def test_export_jsonl_round_trips_the_stored_records(runner: CliRunner, tmp_path
     for record in records:
         for field in ("title", "body", "keywords", "credits", "tags", "published_at"):
             assert back[record["url"]][field] == record[field]
+
+
+def test_extract_refuses_a_fifo_instead_of_blocking(runner: CliRunner, tmp_path: Path) -> None:
+    fifo = tmp_path / "page.html"
+    os.mkfifo(fifo)
+    result = runner.invoke(main, ["extract", str(fifo)])
+    assert result.exit_code == 2
+    assert f"{fifo}: not a regular file" in result.stderr

@@ -174,10 +174,11 @@ SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2005\u200a\u2028\
 
 @pytest.mark.parametrize("seed", range(20))
 def test_fold(seed: int) -> None:
-    """The compiled fold agrees with text.python_fold: runs of any space, ends, no space."""
+    """The compiled fold agrees with text.python_fold: runs of any space, ends, no space,
+    control characters."""
     assert compiled is not None
     rng = random.Random(seed)
-    alphabet = SPACES + "ab 中文\u00b7\u200c\U0001f600"
+    alphabet = SPACES + "ab 中文\u00b7\u200c\U0001f600\x00\x01\x1b\x7f\x9f"
     for _ in range(300):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
         assert compiled.fold(text) == python_fold(text), repr(text)

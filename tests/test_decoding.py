@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.extract import analyse
+from crawler.extract import ExtractError, analyse, extract
 
 PARAGRAPH = "这是一个很长的段落，用来检查页面的解码路径是否正确，每一句都要完整保留。"
 
@@ -96,3 +96,64 @@ def test_gbk_download_cut_inside_a_character() -> None:
     assert analysis.encoding == "gb18030"
     assert "\ufffd" not in analysis.report.body
     assert analysis.report.body.split("\n\n")[-1] == "最后一段文"
+
+
+REPORT_LINE = "今年以来，我们围绕中心工作，扎实推进各项任务，凝心聚力取得了明显成效。"
+
+
+def _report_page(paragraphs: str) -> bytes:
+    return (
+        "<html><head><meta charset='utf-8'><title>工作报告_范文网</title></head><body>"
+        f"<h1>工作报告</h1><div class='text'>{paragraphs}</div></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize("where", ["first paragraph", "past 2 KB"])
+def test_a_stray_nul_byte_is_dropped_not_the_page(where: str) -> None:
+    """A NUL in a page (a CMS's bad copy and paste) costs nothing but itself."""
+    filler = "".join(
+        f"<p>第{n}段。{REPORT_LINE}</p>" for n in range(30 if where == "past 2 KB" else 0)
+    )
+    damaged = REPORT_LINE.replace("凝心", "凝心\x00")
+    body = _report_page(f"{filler}<p>{damaged}</p>" + f"<p>{REPORT_LINE}</p>" * 3)
+    report = extract(body, "http://example.cn/a/1.html")
+    assert "凝心聚力" in report.body
+    assert "\ufffd" not in report.body and "\x00" not in report.body
+
+
+def test_control_characters_are_dropped_from_title_and_body() -> None:
+    body = (
+        "<html><head><meta charset='utf-8'><title>坚强\x01领导_范文网</title></head><body>"
+        "<h1>坚强\x01领导</h1><div class='text'>"
+        + "<p>"
+        + REPORT_LINE.replace("中心", "中\x02心\x7f")
+        + "</p>" * 4
+        + "</div></body></html>"
+    ).encode()
+    report = extract(body, "http://example.cn/a/1.html")
+    assert report.title == "坚强领导"
+    assert report.body.split("\n\n")[0] == REPORT_LINE
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"title": "<b>x</b>", "body": "' + "工作报告".encode() * 40 + b'"}',
+        b"[1, 2, 3]",
+        "纯文本的工作报告，没有任何标记。".encode() * 20,
+        b"%PDF-1.7\n<< /Type /Catalog >>",
+    ],
+)
+def test_what_is_no_page_is_refused_by_the_extractor(body: bytes) -> None:
+    with pytest.raises(ExtractError):
+        extract(body, "http://example.cn/a/1.json")
+
+
+def test_a_frameset_pages_fallback_text_is_no_body() -> None:
+    body = (
+        "<html><head><meta charset='utf-8'><title>工作报告网</title></head>"
+        "<frameset cols='20%,80%'><frame src='menu.html'><frame src='main.html'>"
+        "<noframes><body>您的浏览器不支持框架。</body></noframes></frameset></html>"
+    ).encode()
+    report = extract(body, "http://example.cn/")
+    assert "<body>" not in report.body

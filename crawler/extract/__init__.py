@@ -30,7 +30,7 @@ from .content import (
     is_prose,
 )
 from .dates import CHINA, DATE_PATTERN, parse_date
-from .decode import decode_html, looks_utf8
+from .decode import UTF16_BOMS, decode_html, looks_utf8, not_a_page
 from .fields import (
     CREDIT_FIELDS,
     REL_TAG_MARKUP,
@@ -173,13 +173,22 @@ PAGER_OPTION = re.compile(
 OPTION_URL = re.compile(r"^(?:https?://|/|\./|\.\./)|\.(?:s?html?|php|aspx?|jsp)(?:[?#]|$)", re.I)
 
 
+# What ExtractError says of bytes that are no page (decode.not_a_page).
+_PROBLEMS = {
+    "empty": "empty response",
+    "binary": "binary content, not HTML",
+    "no markup": "no HTML markup",
+}
+
+
 def _prepare(
     body: bytes, url: str, headers: Mapping[str, str] | None, rules: FieldRules
 ) -> _Parsed:
-    if not body or body.isspace():  # (strip() would copy the whole page)
-        raise ExtractError(f"{url}: empty response")
-    if b"\x00" in body[:2048] and not body.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ExtractError(f"{url}: binary content, not HTML")
+    problem = not_a_page(body)
+    if problem is not None:
+        raise ExtractError(f"{url}: {_PROBLEMS[problem]}")
+    if b"\x00" in body and not body.startswith(UTF16_BOMS):
+        body = body.replace(b"\x00", b"")  # stray NULs, which libxml2 would make U+FFFD
     # UTF-8 goes to libxml2 as it is, which checks it while parsing: decoding the page in
     # Python first would cost a fifth of the parse. Anything else goes as the decoded text
     # re-encoded in UTF-8, which libxml2 parses faster than it converts GB18030 itself.

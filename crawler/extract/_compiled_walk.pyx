@@ -96,6 +96,12 @@ cdef inline bint _folds(Py_UCS4 c) noexcept:
     return Py_UNICODE_ISSPACE(c) or c == 0x200B
 
 
+cdef inline bint _control(Py_UCS4 c) noexcept:
+    """Whether fold() drops the character: a C0 or C1 control that is no whitespace (the
+    caller has ruled whitespace out)."""
+    return c < 0x20 or 0x7F <= c <= 0x9F
+
+
 cpdef str fold(object text):
     """text.python_fold in one pass over the characters, without the list of words."""
     if not text:
@@ -109,6 +115,8 @@ cpdef str fold(object text):
             if c != 32 or space or size == 0 or index == length - 1:
                 changed = True
             space = size > 0
+        elif c <= 0x9F and _control(c):
+            changed = True
         else:
             space = False
             size += 1
@@ -124,6 +132,8 @@ cpdef str fold(object text):
         for c in value:
             if _folds(c):
                 space = size > 0
+            elif c <= 0x9F and _control(c):
+                pass
             else:
                 if space:
                     out[size] = 32

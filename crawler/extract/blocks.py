@@ -22,6 +22,7 @@ DROPPED_TAGS = (
     "script",
     "style",
     "noscript",
+    "noframes",
     "template",
     "iframe",
     "object",

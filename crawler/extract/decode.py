@@ -37,6 +37,43 @@ _ALIASES = {
 # crawl's log.
 logging.getLogger("bs4.dammit").setLevel(logging.ERROR)
 
+# The two byte orders of UTF-16, the only encoding a page is written in whose bytes hold NULs.
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# The first bytes of the files a link to a page most often turns out to be: PDF, gzip, zip
+# (docx, xlsx), PNG, GIF, JPEG, RAR, the old Office formats, 7-Zip.
+BINARY_MAGIC = (
+    b"%PDF-",
+    b"\x1f\x8b",
+    b"PK\x03\x04",
+    b"\x89PNG",
+    b"GIF8",
+    b"\xff\xd8\xff",
+    b"Rar!",
+    b"\xd0\xcf\x11\xe0",
+    b"7z\xbc\xaf",
+)
+# A page with a stray NUL or two is still a page; a file with more in its first 4 KB is not.
+_MAX_STRAY_NULS = 8
+
+
+def not_a_page(body: bytes) -> str | None:
+    """Why the bytes are no HTML page ("empty", "binary", "no markup"); None for a page."""
+    if not body or body.isspace():  # (strip() would copy the whole page)
+        return "empty"
+    if body.startswith(BINARY_MAGIC):
+        return "binary"
+    if body.startswith(UTF16_BOMS):
+        return None
+    head = body[:4096]
+    nuls = head.count(b"\x00")
+    if nuls > _MAX_STRAY_NULS or (nuls and b"<" not in head):
+        return "binary"
+    # Text without a tag, or JSON (whose strings may hold some).
+    if b"<" not in head or head.lstrip()[:1] in (b"{", b"["):
+        return "no markup"
+    return None
+
+
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),

@@ -21,10 +21,18 @@ PROSE_PUNCTUATION = frozenset("，。；：！？、,.;:!?“”「」（）()�
 _LIST_SEPARATORS = re.compile(r"[\s\u00a0\u3000;；,，、|/]+")
 
 
+# Control characters that are not whitespace (C0 and C1): never text a reader sees, they are
+# dropped. (U+001C-U+001F and U+0085 count as whitespace in Python and fold to a space.)
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+
+
 def python_fold(text: str | None) -> str:
-    """Whitespace, &nbsp; and full-width spaces folded to single spaces, ends trimmed."""
+    """Whitespace, &nbsp; and full-width spaces folded to single spaces, ends trimmed, control
+    characters dropped."""
     if not text:
         return ""
+    if not text.isprintable():
+        text = _CONTROL.sub("", text)
     # str.split() knows Unicode spaces (U+00A0, U+3000); zero-width ones need the regex.
     if "\u200b" in text or "\ufeff" in text:
         return _SPACE_RUN.sub(" ", text).strip()

@@ -137,7 +137,10 @@ class ArticleInProgress:
 
 def check_start_url(url: str) -> str:
     """The URL if a crawl can start there, else StartURLError saying why."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # "http://[::1": a bracket never closed
+        raise StartURLError(f"{url}: not a URL") from None
     if parts.scheme not in ("http", "https"):
         raise StartURLError(f"{url}: not an http(s) URL")
     if not parts.hostname:
