@@ -299,8 +299,9 @@ def test_base_href_trs_script_pager_other_ports_and_tracking_copies(tmp_path: Pa
 def test_calendars_sort_orders_and_a_pager_promising_too_much_cost_no_requests(
     tmp_path: Path,
 ) -> None:
-    """A calendar's ?date= and ?month= links, a list's ?orderby= copies, a session id in a
-    link: none is asked for. An article whose pager promises ten pages where two exist stops
+    """A calendar's ?date= and ?month= links (or its /calendar/ pages), a list's ?orderby=
+    copies (or ThinkPHP's /order/hits.html), a share button's link, a session id in a link:
+    none is asked for. An article whose pager promises ten pages where two exist stops
     at the first missing one."""
     site = tmp_path / "root" / "site"
     calendar = " ".join(f"<a href='/archive/?date=2024-03-{d:02d}'>{d}</a>" for d in range(1, 29))
@@ -310,6 +311,9 @@ def test_calendars_sort_orders_and_a_pager_promising_too_much_cost_no_requests(
         f"<html><body><a href='/a/1.html'>一篇工作总结</a> {calendar}"
         " <a href='/archive/?month=2024-02'>二月</a> <a href='/list/?orderby=hits'>按点击</a>"
         " <a href='/list/?orderby=time&order=desc'>按时间</a>"
+        " <a href='/index.php/list/3/order/hits.html'>按点击</a>"
+        " <a href='/index.php/calendar/202403.html'>日历</a>"
+        " <a href='/a/1.html?share=weibo&nb=1'>分享到微博</a>"
         " <a href='/a/2.html;jsessionid=AB12CD34'>另一篇述职报告</a></body></html>",
     )
     pager = " ".join(f"<a href='/a/1_{n}.html'>{n}</a>" for n in range(2, 11))
@@ -319,7 +323,9 @@ def test_calendars_sort_orders_and_a_pager_promising_too_much_cost_no_requests(
     write(site, "/a/2.html", article("另一篇述职报告"))
     stored, counts = crawl(tmp_path / "root", tmp_path)
     assert stored == {"/a/1.html", "/a/2.html"}
-    assert not {"/archive/", "/list/"} & set(counts)
+    assert not {"/archive/", "/list/", "/index.php/list/3/order/hits.html"} & set(counts)
+    assert "/index.php/calendar/202403.html" not in counts
+    assert counts["/a/1.html"] == 1  # (counted by path: not again as ?nb=1, the share link)
     assert counts["/a/2.html"] == 1 and "/a/2.html;jsessionid=AB12CD34" not in counts
     # Page 3 is missing: pages 4 to 10 are not asked for.
     assert counts.get("/a/1_3.html") == 1

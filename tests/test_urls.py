@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.extract import canonical_url
-from crawler.extract.urls import page_key, same_article_pages, without_tracking
+from crawler.extract import canonical_url, continuation_urls
+from crawler.extract.urls import page_key, same_article_pages, with_page, without_tracking
 
 
 @pytest.mark.parametrize(
@@ -178,3 +178,33 @@ def test_a_large_number_after_an_underscore_is_an_id_not_a_page() -> None:
         first.replace("_77", "_77_2"),
         first.replace("_77", "_77_3"),
     ]
+
+
+def test_thinkphp_routes_number_pages_in_the_path_or_the_route_query() -> None:
+    """PbootCMS and other ThinkPHP sites: /article/23/p/2.html, and in the compatible mode the
+    route in ?s=: both are page 2 of the article, and a page's URL makes the others."""
+    path_first = "http://x.cn/index.php/article/23.html"
+    path_second = "http://x.cn/index.php/article/23/p/2.html"
+    assert page_key(path_second) == (path_first, 2)
+    assert with_page(path_second, 3) == "http://x.cn/index.php/article/23/p/3.html"
+    query_first = "http://x.cn/?s=/home/article/detail/id/23.html"
+    query_pages = [f"http://x.cn/?s=/home/article/detail/id/23/page/{n}.html" for n in (2, 3)]
+    assert [page_key(u) for u in query_pages] == [(query_first, 2), (query_first, 3)]
+    # The pager of page 1 (上一页 1 2 3 下一页), with another article's link beside it.
+    hrefs = ["/?s=/home/article/detail/id/23/page/2.html", "/?s=/home/article/detail/id/24.html"]
+    assert same_article_pages(query_first, hrefs, total=3) == query_pages
+
+
+def test_a_visitors_tracking_query_does_not_hide_the_pages() -> None:
+    """continuation_urls of a page fetched as …/2871563.html?utm_source=baidu."""
+    page = (
+        "<html><head><meta charset='utf-8'><title>心得体会_范文网</title></head><body>"
+        "<h1>心得体会</h1><div class='text'>"
+        + "<p>今年以来，我们围绕中心工作，扎实推进各项任务，取得了明显成效。</p>"
+        * 6
+        + "<div class='pages'><a href='2871563.html'>1</a> <a href='2871563_2.html'>2</a>"
+        " <a href='2871563_2.html'>下一页</a></div></div></body></html>"
+    ).encode()
+    url = "https://www.example.cn/xinde/2871563.html"
+    for visited in (url, url + "?utm_source=baidu", url + "?from=timeline&isappinstalled=0"):
+        assert continuation_urls(page, visited) == ["https://www.example.cn/xinde/2871563_2.html"]

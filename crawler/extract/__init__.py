@@ -46,7 +46,13 @@ from .fields import (
 )
 from .meta import KEYWORD_META, TAG_META, HeadInfo, read_head
 from .text import fold
-from .urls import canonical_url, is_front_page, page_key, same_article_pages
+from .urls import (
+    canonical_url,
+    is_front_page,
+    page_key,
+    same_article_pages,
+    without_tracking,
+)
 
 __all__ = [
     "EXTRACTOR_VERSION",
@@ -494,7 +500,10 @@ def _continuations(parsed: _Parsed) -> list[str]:
             f"{prefix}.{extension}" if n == 0 else f"{prefix}_{n}.{extension}" for n in range(count)
         )
         total = max(total, count)
-    return same_article_pages(parsed.url, hrefs, total, base=parsed.base) if hrefs else []
+    if not hrefs:
+        return []
+    # (A URL as a visitor came by it, ?utm_source=… and all, names the same pages.)
+    return same_article_pages(without_tracking(parsed.url), hrefs, total, base=parsed.base)
 
 
 def _stated_count(text: str) -> int:

@@ -43,6 +43,13 @@ _DIR_PAGE = re.compile(
 )
 
 
+# ThinkPHP's routes (PbootCMS, many 范文 sites): /index.php/article/23/p/2.html is page 2 of
+# /index.php/article/23.html, and so is ?s=/home/article/detail/id/23/page/2.html of
+# ?s=/home/article/detail/id/23.html (the route in the query, its "compatible" mode).
+_ROUTE_PAGE = re.compile(r"^(?P<stem>.*[^/])/(?:page|p)/(?P<n>[1-9]\d?)(?P<ext>\.html?)$")
+_ROUTE_QUERY = re.compile(r"^s=/")
+
+
 # A URL that is its own canonical form: lower-case scheme and host, no user, a port other than
 # the default ones, a path, and no query or fragment. Most article URLs are; they skip parsing.
 _ALREADY_CANONICAL = re.compile(r"https?://[a-z0-9.-]+(?::(?!80/|443/)[1-9]\d{0,3})?/[^?#;\s]*")
@@ -107,6 +114,18 @@ def page_key(url: str) -> tuple[str, int]:
         rest = "&".join(pair for index, pair in enumerate(pairs) if index != position)
         number = int(value) + (1 if ZERO_BASED_PAGES.search(parts.path) else 0)
         return urlunsplit((parts.scheme, parts.netloc, parts.path, rest, "")), number
+    match = _ROUTE_PAGE.match(parts.path)
+    if match:
+        path = match.group("stem") + match.group("ext")
+        return urlunsplit((parts.scheme, parts.netloc, path, parts.query, "")), int(
+            match.group("n")
+        )
+    match = _ROUTE_PAGE.match(parts.query) if _ROUTE_QUERY.match(parts.query) else None
+    if match:
+        query = match.group("stem") + match.group("ext")
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, query, "")), int(
+            match.group("n")
+        )
     match = _PATH_PAGE.match(parts.path)
     if match and int(match.group("n")) <= MAX_PAGES:  # (20240315_77.shtml: 77 is an id)
         stem = match.group("stem")
@@ -159,6 +178,14 @@ def with_page(url: str, number: int) -> str | None:
         name = pairs[position].partition("=")[0]
         pairs[position] = f"{name}={value}"
         return urlunsplit((parts.scheme, parts.netloc, parts.path, "&".join(pairs), ""))
+    route = _ROUTE_PAGE.match(parts.path)
+    if route:
+        path = parts.path[: route.start("n")] + str(number) + parts.path[route.end("n") :]
+        return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
+    route = _ROUTE_PAGE.match(parts.query) if _ROUTE_QUERY.match(parts.query) else None
+    if route:
+        query = parts.query[: route.start("n")] + str(number) + parts.query[route.end("n") :]
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
     folder = _FOLDER_PAGE.match(parts.path)
     if folder:
         path = f"{folder.group('stem')}{number}{folder.group('ext')}"

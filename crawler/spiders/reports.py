@@ -58,10 +58,13 @@ _IGNORED_LINKS = re.compile(
     r"/(?:plus/)?search\.\w+|[?&]m=member\b|"
     r"[?&](?:mod|action|do|a|ac|act)=(?:search|logging|login|logout|register|post)\b|"
     r"/(?:wp-login|wp-admin|member|login|register|signin|signup)(?:/|\.\w+|$)|"
-    # A list sorted another way (?orderby=hits, &order=desc) lists the same articles; a
-    # calendar's day and month links (?date=2024-03-05, ?month=2024-03) never end.
-    r"[?&](?:orderby|order|sort|sortby|sorttype)=|"
-    r"[?&](?:date|day|month|ym|year)=\d{4}(?:[-/]?\d{1,2}){0,2}(?:&|$)|"
+    # A list sorted another way (?orderby=hits, &order=desc, ThinkPHP's /order/hits.html)
+    # lists the same articles; a calendar's day and month links (?date=2024-03-05,
+    # ?month=2024-03, /calendar/202403.html) never end.
+    r"[?&](?:orderby|order|sort|sortby|sorttype)=|/(?:orderby|order|sort|sortby)/[^/?#]+|"
+    r"[?&](?:date|day|month|ym|year)=\d{4}(?:[-/]?\d{1,2}){0,2}(?:&|$)|/calendar[/_.]|"
+    # A share button's link: the article again, addressed to a share service.
+    r"[?&]share=|"
     # WordPress's search results (/?s=…; not ThinkPHP's routes, /?s=/home/article/5).
     r"^/?\?(?:.*&)?s=(?!/|%2F)|"
     # DedeCMS's scripts under /plus/ but its dynamic article and list pages: bookmarking,
