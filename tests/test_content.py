@@ -61,3 +61,55 @@ def test_a_numbered_heading_named_contents_is_kept() -> None:
     """Only a line that is the label alone goes: 一、目录管理 is a heading of the text."""
     body = f"<p>一、目录管理</p><p>{SENTENCE}</p><p>{SENTENCE}</p>"
     assert _paragraphs(f"<div class='content'>{body}</div>")[0] == "一、目录管理"
+
+
+def test_lead_ins_naming_the_site_and_print_edition_lines_leave_the_body() -> None:
+    """A 范文 site's lead-in names itself (以下是无忧考网整理的…); a reprint ends with where
+    a newspaper printed it."""
+    for lead_in in (
+        "以下是无忧考网整理的国旗下演讲稿，欢迎阅读！",
+        "【#演讲稿# 导语】时间对每个人都是公平的。",
+        "应届毕业生网为您整理了心得体会范文，希望对您有帮助。",
+    ):
+        paragraphs = _paragraphs(
+            f"<div class='content'><p>{lead_in}</p>"
+            + f"<p>{SENTENCE}</p>" * 3
+            + "<p>《光明日报》（2024年02月20日 06版）</p></div>"
+        )
+        assert paragraphs == [SENTENCE] * 3, lead_in
+
+
+def test_a_subheading_opening_with_a_keyword_label_stays_in_the_body() -> None:
+    """关键词：新质生产力频频出现 is a news story's subheading, no keyword line."""
+    paragraphs = _paragraphs(
+        "<div class='content'>"
+        + f"<p>{SENTENCE}</p>" * 2
+        + "<p><strong>关键词：新质生产力频频出现</strong></p>"
+        + f"<p>{SENTENCE}</p>"
+        + "</div>"
+    )
+    assert paragraphs[2] == "关键词：新质生产力频频出现"
+    record = extract(
+        _page(
+            "<div class='content'><p>关键词：基层治理；数字化</p>"
+            + f"<p>{SENTENCE}</p>" * 3
+            + "</div>"
+        ),
+        "http://example.cn/a/1.html",
+    )
+    assert record.keywords == ["基层治理", "数字化"]
+
+
+def test_a_paper_databases_catalogue_rows_leave_the_body() -> None:
+    """CNKI-style rows: the label in one element, the number in the next."""
+    rows = "".join(
+        f"<li><span>{label}</span><p>{value}</p></li>"
+        for label, value in (
+            ("DOI：", "10.16637/j.cnki.23-1360/d.2023.05.008"),
+            ("分类号：", "D630;D035"),
+        )
+    )
+    paragraphs = _paragraphs(
+        "<div class='content'>" + f"<p>{SENTENCE}</p>" * 3 + f"<ul>{rows}</ul></div>"
+    )
+    assert paragraphs == [SENTENCE] * 3

@@ -56,3 +56,15 @@ def test_other_rel_links_name_no_tag() -> None:
     record = extract(_post(sidebar=sidebar), "https://blog.example.cn/2024/03/05/dushu/")
     assert record.tags == []
     assert record.category is None
+
+
+def test_a_tag_line_ends_before_the_print_and_share_links_after_it() -> None:
+    """WordPress footers run on: 标签：党建、教育 打印本文 分享到：微博 短链接：/?p=200."""
+    meta_line = (
+        "<span>标签：<a href='/tag/dangjian/'>党建</a>、<a href='/tag/jiaoyu/'>教育</a></span>"
+        "<span><a href='/2024/01/dushu/print/'>打印本文</a></span><span>分享到："
+        "<a href='/2024/01/dushu/?share=weibo'>微博</a> 短链接：<a href='/?p=200'>/?p=200</a>"
+        "</span>"
+    )
+    record = extract(_post(meta_line=meta_line), "https://blog.example.cn/2024/01/dushu/")
+    assert record.tags == ["党建", "教育"]

@@ -62,7 +62,11 @@ DISCLAIMER = re.compile(
     r"免责声明|版权声明|版权所有|版权归|本文来源于网络|本文来自网络|来源于网络|如有侵权|"
     r"侵权请|侵删|转载请注明|转载请保留|未经授权|未经许可|本站仅提供|仅供参考|不代表本站|©|"
     # A forum's edit notice; a 范文 site's lead-in ("以下是小编为大家整理的…，欢迎阅读参考").
-    r"本帖最后由|为大家整理|为大家收集|为大家搜集|小编整理|小编收集|小编为大家"
+    r"本帖最后由|为大家整理|为大家收集|为大家搜集|小编整理|小编收集|小编为大家|"
+    # … and the lead-ins that name the site instead (以下是无忧考网整理的…, 为您整理了…) or
+    # mark themselves so (【#演讲稿# 导语】).
+    r"以下是[^，。！？\s]{0,12}(?:整理|收集|搜集|精选|推荐)的|为您整理|为你整理|为您精心|"
+    r"#\s*导语】"
 )
 # The page's own address stamped under the text: a pattern of its own, as one group of
 # alternatives in DISCLAIMER would cost the plain words there their fast scan.
@@ -70,6 +74,11 @@ OWN_ADDRESS = re.compile(r"(?:本文|原文|文章)(?:来源|地址|链接|网�
 # The note under a theory article saying who its author is, （作者系中共中央党校教授）, and a
 # reprint's note of the title it first had, （原标题：…）.
 AUTHOR_NOTE = re.compile(r"[（(]\s*(?:作者系|作者为|作者是|作者单位|原标题[:：])[^）)]*[）)]$")
+# Where a newspaper printed the text, under a reprint: 《光明日报》（2024年02月20日 06版）.
+PRINT_EDITION = re.compile(
+    r"《[^》]{2,15}》\s*[（(]\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+    r"\s*(?:第?\s*\d{1,2}\s*版)?\s*[）)]$"
+)
 # The label of an advertisement slot, a line of its own among the paragraphs.
 AD_LABELS = frozenset(
     ("广告", "推广", "赞助", "广告位", "AD", "Ad", "Advertisement", "ADVERTISEMENT")
@@ -225,6 +234,8 @@ def is_disclaimer(block: Block) -> bool:
     text = block.text
     if text[:1] in "（(" and AUTHOR_NOTE.match(text) and len(text) <= 100:
         return True  # （作者系…研究员）, （原标题：…）: about the text, not the text
+    if text[:1] == "《" and len(text) <= 40 and PRINT_EDITION.match(text):
+        return True
     return len(text) < 200 and (
         DISCLAIMER.search(text) is not None
         or LATIN_DISCLAIMER.search(text) is not None

@@ -141,7 +141,7 @@ def read_labelled(
     """
     found = Labelled()
     for position, block in enumerate(blocks):
-        items = read_labels(block.text)
+        items = [item for item in read_labels(block.text) if not _is_phrase(item)]
         if not items or (passed_over is not None and passed_over(block)):
             continue
         first = items[0].start
@@ -157,8 +157,9 @@ def read_labelled(
         if undated:
             found.prefixes.append(undated)
         for item in items:
-            if item.field in ("abstract", "keywords") and not item.value and len(items) == 1:
-                # "【摘要】" on a line of its own: the value is the next block.
+            if item.field in _VALUE_BELOW and not item.value and len(items) == 1:
+                # "【摘要】" on a line of its own: the value is the next block (a catalogue
+                # row's, DOI： over 10.16637/…, only when short).
                 following = next(
                     (
                         b
@@ -167,7 +168,9 @@ def read_labelled(
                     ),
                     None,
                 )
-                if following is not None:
+                if following is not None and (
+                    item.field != "catalogue" or len(following.text) <= CATALOGUE_VALUE_MAX
+                ):
                     item.value = following.text
                     found.consumed.add(following.index)
             if item.field == "tags" and not item.value and len(items) == 1:
@@ -175,13 +178,48 @@ def read_labelled(
                 tags = _links_after(blocks, position, MAX_TAGS)
                 item.value = " ".join(tags)
             if item.field == "tags" and len(block.links) >= 2:
-                # Tags glued together by their links: the links are the items.
-                inside = [link for link in block.links if link in item.value]
+                # Tags glued together by their links: the links are the items, those that
+                # lead where the first does (/tag/…), not the print or share links after them.
+                inside = [
+                    (link, href)
+                    for link, href in zip(block.links, block.hrefs, strict=False)
+                    if link in item.value
+                ]
                 if len(inside) >= 2:
-                    item.value = " ".join(inside)
+                    kind = _link_kind(inside[0][1])
+                    item.value = " ".join(t for t, href in inside if _link_kind(href) == kind)
             found.take(item, block)
     found.settle()
     return found
+
+
+# The labels whose value may stand in the block under them, and how long a catalogue
+# number's value there may be.
+_VALUE_BELOW = frozenset(("abstract", "keywords", "catalogue"))
+CATALOGUE_VALUE_MAX = 60
+# The longest keyword a keyword line holds alone: 关键词：新质生产力频频出现 is a subheading.
+KEYWORD_MAX = 8
+
+
+def _is_phrase(item: LabelledValue) -> bool:
+    """Whether a keyword "line" is a phrase that only opens with the label: one item, longer
+    than any keyword (a subheading of the text, 关键词：新质生产力频频出现)."""
+    return (
+        item.field == "keywords"
+        and len(item.value) > KEYWORD_MAX
+        and len(split_list(item.value)) == 1
+    )
+
+
+def _link_kind(href: str) -> str:
+    """Where a link leads, to tell a tag's link from others: its path's folder (/tag/ of
+    /tag/党建/), or the script of a query (/tags.php of /tags.php?/党建/)."""
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return href
+    path = parts.path
+    return path if parts.query else path.rstrip("/").rpartition("/")[0]
 
 
 def _is_byline(text: str) -> bool:

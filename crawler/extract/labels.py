@@ -97,6 +97,10 @@ LABELS: dict[str, tuple[str, ...]] = {
         "热度",
         "查看",
         "回复",
+        "分享到",
+        "分享",
+        "短链接",
+        "本文链接",
         # Those who checked the text or took the pictures are not its authors.
         "审核",
         "审稿",
@@ -119,13 +123,10 @@ LABELS: dict[str, tuple[str, ...]] = {
         "修回日期",
         "录用日期",
         "接收日期",
-        # A paper's catalogue numbers.
-        "DOI",
-        "分类号",
-        "中图分类号",
-        "文献标识码",
-        "文章编号",
     ),
+    # A paper's catalogue numbers: ignored like the noise, and read from the block under the
+    # label when the label stands alone (a database's rows: DOI： over 10.16637/…).
+    "catalogue": ("DOI", "分类号", "中图分类号", "文献标识码", "文章编号", "文献标志码"),
 }
 # The weaker spelling of each field, read as the field where no stronger label gives it; and
 # the unit an author's byline names in brackets (AUTHOR_WITH_UNIT), read where no 作者单位
