@@ -144,3 +144,12 @@ def test_the_responsible_editor_wins_over_a_plain_editor(byline: str) -> None:
 def test_an_authors_unit_in_brackets(byline: str, author: str, unit: str | None) -> None:
     record = extract(_page("", byline), "http://theory.example.cn/a/1.html")
     assert (record.credits.author, record.credits.author_unit) == (author, unit)
+
+
+def test_a_meta_author_naming_the_editor_is_no_byline() -> None:
+    """央视网 puts its editor in <meta name="author">: 编辑：张佳宁 责任编辑：刘亮."""
+    record = extract(
+        _page('<meta name="author" content="张佳宁">', "编辑：张佳宁 责任编辑：刘亮"),
+        "https://news.example.cn/2024/03/15/ARTI1.shtml",
+    )
+    assert (record.credits.author, record.credits.editor) == (None, "刘亮")

@@ -312,7 +312,10 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
     values = labelled.values
     credits = Credits(**{name: values.get(name) for name in CREDIT_FIELDS})
     if credits.author is None:
-        credits.author = author_fallback(head, site)
+        author = author_fallback(head, site)
+        # A <meta name="author"> naming the page's editor (央视网's) is no byline.
+        if author not in (credits.editor, labelled.outranked.get("editor")):
+            credits.author = author
     if credits.author_unit is None:
         credits.author_unit = author_unit_fallback(head)
     if credits.source == site:

@@ -78,6 +78,8 @@ class Labelled:
     blocks: dict[str, Block] = field(default_factory=dict)  # the block each value came from
     consumed: set[int] = field(default_factory=set)  # blocks that are metadata, not body
     prefixes: list[str] = field(default_factory=list)  # text before the labels of info lines
+    # Values of weaker labels that a stronger one outranked (编辑 beside 责任编辑), by field.
+    outranked: dict[str, str] = field(default_factory=dict)
 
     def take(self, item: LabelledValue, block: Block) -> None:
         value = item.value
@@ -106,13 +108,15 @@ class Labelled:
 
     def settle(self) -> None:
         """A weaker label's value (编辑, 发布者, 更新时间) becomes its field's where no stronger
-        label gave one; it is dropped otherwise."""
+        label gave one; it is kept aside as outranked otherwise."""
         for weak, name in WEAKER_FIELDS.items():
             value = self.values.pop(weak, None)
             block = self.blocks.pop(weak, None)
             if value is not None and block is not None and name not in self.values:
                 self.values[name] = value
                 self.blocks[name] = block
+            elif value is not None:
+                self.outranked[name] = value
 
 
 def _own_words(value: str, links: list[str], name: str) -> str:
@@ -288,9 +292,18 @@ def _line_above_info(page: Page, body_start: int) -> Block | None:
     return None
 
 
+# A site's domain in brackets after its name: 央视网(cctv.com), 新华网（xinhuanet.com）.
+DOMAIN_AFTER_NAME = re.compile(r"(?<=\S)\s*[（(](?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+[)）]$", re.I)
+
+
 def site_of(page: Page, head: HeadInfo, url: str, title: str | None = None) -> str:
     """The site's own name: og:site_name, the <title> suffix (its prefix where the title is
-    the suffix), a welcome banner, else the host."""
+    the suffix), a welcome banner, else the host; without a domain in brackets after it."""
+    name = _site_name(page, head, url, title)
+    return DOMAIN_AFTER_NAME.sub("", name) if name.endswith((")", "）")) else name
+
+
+def _site_name(page: Page, head: HeadInfo, url: str, title: str | None) -> str:
     named = head.first(SITE_META) or head.ld("publisher")
     if named:
         return named
