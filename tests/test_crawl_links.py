@@ -129,12 +129,17 @@ def test_a_copy_is_stored_at_the_address_it_names_as_its_own(tmp_path: Path) -> 
         "<html><body><a href='/show.php'>一篇工作总结</a><a href='/b/2.html'>述职报告</a>"
         "</body></html>",
     )
-    write(site, "/show.php", article("一篇工作总结", canonical="/a/1.html"))
-    write(site, "/a/1.html", article("一篇工作总结", canonical="/a/1.html"))
+    pager = "<a href='/a/1.html'>1</a> <a href='/a/1_2.html'>2</a>"
+    write(site, "/show.php", article("一篇工作总结", canonical="/a/1.html", pager=pager))
+    write(site, "/a/1.html", article("一篇工作总结", canonical="/a/1.html", pager=pager))
+    second = article("一篇工作总结", canonical="/a/1_2.html", pager=pager)
+    write(site, "/a/1_2.html", second.replace(PROSE, "第二页：" + PROSE, 1))
     write(site, "/b/2.html", article("一篇述职报告", canonical="/"))
     stored, counts = crawl(tmp_path / "root", tmp_path)
     assert stored == {"/a/1.html", "/b/2.html"}
     assert counts.get("/a/1.html") == 1
+    # The copy's pager leads to the article's second page: fetched once, by the stitching.
+    assert counts.get("/a/1_2.html") == 1
 
 
 def test_an_article_reached_at_two_addresses_is_archived_once(tmp_path: Path) -> None:

@@ -37,7 +37,7 @@ from crawler.extract import (
     canonical_url,
     merge_pages,
 )
-from crawler.extract.urls import is_front_page, page_key, without_tracking
+from crawler.extract.urls import is_front_page, page_key, same_article_pages, without_tracking
 from crawler.frontier import local_meta
 from crawler.incremental import NotNeeded, known_articles
 from crawler.items import ArticleItem
@@ -253,7 +253,11 @@ class ReportsSpider(scrapy.Spider):
                     errback=self.fetch_failed,
                     meta={"canonical_of": response.url},
                 )
-                yield from self._follow(analysis.base_url, analysis.links, frozenset((original,)))
+                # (The copy's pager leads to the article's later pages, which the original's
+                # stitching fetches: following them here too would fetch them twice.)
+                pages = same_article_pages(original, analysis.links, base=analysis.base_url)
+                skip = frozenset((original, *analysis.continuation_urls, *pages))
+                yield from self._follow(analysis.base_url, analysis.links, skip)
                 return
             article = ArticleInProgress(
                 response.url, _validators(response), meta=local_meta(response.meta)
