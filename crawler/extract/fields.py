@@ -84,6 +84,8 @@ class Labelled:
     def take(self, item: LabelledValue, block: Block) -> None:
         value = item.value
         name = WEAKER_FIELDS.get(item.field, item.field)
+        if name == "author":
+            value = FOOTNOTE_MARK.sub("", value)  # 周立群<sup>1</sup>，黄海燕<sup>2</sup>
         if name in CREDIT_FIELDS:
             value = clean_value(_own_words(value, block.links, name)) or ""
         if name == "author" and value.endswith(("）", ")")):
@@ -127,9 +129,11 @@ def _own_words(value: str, links: list[str], name: str) -> str:
     if widget > 0:
         value = value[:widget]
     words = value.split()
-    if len(words) > 1 and words[0] in links and name == "source":
-        return words[0]  # 来源：<a>中国新闻网</a> 北京 举报: a source is one name, its link
-    if len(words) > 1 and words[0] not in links:
+    # (张永强; 李玉洁; 周雪;: a name's separator is not part of its link.)
+    first = words[0].rstrip(";；,，、") if words else ""
+    if len(words) > 1 and first in links and name == "source":
+        return first  # 来源：<a>中国新闻网</a> 北京 举报: a source is one name, its link
+    if len(words) > 1 and first not in links:
         while len(words) > 1 and words[-1] in links:
             words.pop()
         return " ".join(words)
@@ -162,8 +166,8 @@ def read_labelled(
             found.prefixes.append(undated)
         for item in items:
             if item.field in _VALUE_BELOW and not item.value and len(items) == 1:
-                # "【摘要】" on a line of its own: the value is the next block (a catalogue
-                # row's, DOI： over 10.16637/…, only when short).
+                # "【摘要】" on a line of its own: the value is the next block (a database's
+                # rows: 作者： over the names, DOI： over 10.16637/…, when it reads as one).
                 following = next(
                     (
                         b
@@ -172,9 +176,7 @@ def read_labelled(
                     ),
                     None,
                 )
-                if following is not None and (
-                    item.field != "catalogue" or len(following.text) <= CATALOGUE_VALUE_MAX
-                ):
+                if following is not None and _VALUE_BELOW[item.field](following.text):
                     item.value = following.text
                     found.consumed.add(following.index)
             if item.field == "tags" and not item.value and len(items) == 1:
@@ -197,10 +199,19 @@ def read_labelled(
     return found
 
 
-# The labels whose value may stand in the block under them, and how long a catalogue
-# number's value there may be.
-_VALUE_BELOW = frozenset(("abstract", "keywords", "catalogue"))
-CATALOGUE_VALUE_MAX = 60
+# The labels whose value may stand in the block under them, and what that block must look like
+# to be the value: any text under 摘要 or 关键词; a short line of names or units, no sentence;
+# a date; a catalogue number.
+_VALUE_BELOW: dict[str, Callable[[str], bool]] = {
+    "abstract": lambda text: True,
+    "keywords": lambda text: True,
+    "author": lambda text: len(text) <= 40 and "。" not in text and not LABEL_PATTERN.match(text),
+    "author_unit": lambda text: len(text) <= 100 and "。" not in text,
+    "date": lambda text: len(text) <= 40 and DATE_PATTERN.search(text) is not None,
+    "catalogue": lambda text: len(text) <= 60,
+}
+# Footnote marks glued after an author's name: 周立群1，黄海燕2 (superscripts), 王五*.
+FOOTNOTE_MARK = re.compile(r"(?<=[\u4e00-\u9fff])(?:\d{1,2}(?:[,，]\d{1,2})*|\*)(?=[\s，,、;；]|$)")
 # The longest keyword a keyword line holds alone: 关键词：新质生产力频频出现 is a subheading.
 KEYWORD_MAX = 8
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 LABELS: dict[str, tuple[str, ...]] = {
     "abstract": ("内容摘要", "内容提要", "摘 要", "提要", "Abstract", "ABSTRACT", "Summary"),
     "keywords": ("关 键 词", "关 键 字", "Keywords", "KEYWORDS", "Key words", "Key Words"),
-    "author_unit": ("作者单位", "单位"),
+    "author_unit": ("作者单位", "作者机构", "单位", "机构"),
     "editor": ("责任编辑", "责编", "Editor"),
     # Weaker spellings of a field (WEAKER_FIELDS): the field's value only where the page
     # gives none under a stronger label, whichever comes first on the line.
@@ -53,6 +53,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "录入时间",
         "发布日期",
         "发表日期",
+        "在线出版日期",
         "出版日期",
         "出版时间",
         "在线公开时间",
@@ -118,6 +119,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         # About the author and the funding, not the text (作者简介：…, 基金项目：…).
         "作者简介",
         "基金项目",
+        "基金",
         # A paper's history: received, revised, accepted are not its publication.
         "收稿日期",
         "修回日期",
