@@ -372,3 +372,35 @@ def test_the_sitemap_leads_to_articles_no_link_reaches(tmp_path: Path) -> None:
     assert titles == ["一篇工作总结", "一篇旧的述职报告"]
     assert asked["/a/1.html"] == 1  # linked and listed: asked for once
     assert failures == 0
+
+
+def test_an_iis_sites_case_variants_and_page_1_links_make_one_whole_article(
+    tmp_path: Path,
+) -> None:
+    """An ASP site links one article as Show.asp?ID=7 and show.asp?id=7, pages it as
+    show.asp?id=7&page=2, and links page 1 as &page=1 from page 2: one article, whole, and
+    &page=1 never asked for (it is show.asp?id=7)."""
+    root = tmp_path / "root"
+    site = root / "site"
+    write(
+        site,
+        "/index.html",
+        "<html><body><a href='/Show.asp?ID=7'>一篇工作总结</a>"
+        " <a href='/show.asp?id=7&page=2'>一篇工作总结（第2页）</a></body></html>",
+    )
+    pager = "<a href='show.asp?id=7&page=1'>1</a> <a href='show.asp?id=7&page=2'>2</a>"
+    first = article("一篇工作总结", pager=pager)
+    write(site, "/Show.asp?ID=7", first)
+    write(site, "/show.asp?id=7", first)
+    write(site, "/show.asp?id=7&page=2", first.replace(PROSE, "第二页：" + PROSE, 1))
+    db = tmp_path / "archive.sqlite"
+    with ReplayServer(root) as server:
+        server.start()
+        result = run_cli("crawl", server.url + "/", "--db", str(db))
+        assert result.returncode == 0, result.stderr[-3000:]
+        asked = [target for _, target, _ in server.requests]
+        with open_archive(str(db)) as archive:
+            records = list(archive.iter_records())
+    assert len(records) == 1
+    assert "第二页：" in records[0]["body"] and len(records[0]["pages"]) == 2
+    assert "/show.asp?id=7&page=1" not in asked

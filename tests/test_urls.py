@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from crawler.extract import canonical_url, continuation_urls
-from crawler.extract.urls import page_key, same_article_pages, with_page, without_tracking
+from crawler.extract.urls import (
+    first_page_address,
+    page_key,
+    same_article_pages,
+    with_page,
+    without_tracking,
+)
 
 
 @pytest.mark.parametrize(
@@ -208,3 +214,24 @@ def test_a_visitors_tracking_query_does_not_hide_the_pages() -> None:
     url = "https://www.example.cn/xinde/2871563.html"
     for visited in (url, url + "?utm_source=baidu", url + "?from=timeline&isappinstalled=0"):
         assert continuation_urls(page, visited) == ["https://www.example.cn/xinde/2871563_2.html"]
+
+
+def test_an_iis_sites_case_variants_are_one_articles_pages() -> None:
+    """Linked as Show.asp?ID=103, paged as show.asp?id=103&page=2 (IIS ignores case)."""
+    pages = same_article_pages(
+        "http://x.cn/Show.asp?ID=103", ["show.asp?id=103&page=2", "SHOW.ASP?id=103&page=3"]
+    )
+    assert pages == ["http://x.cn/show.asp?id=103&page=2", "http://x.cn/SHOW.ASP?id=103&page=3"]
+
+
+def test_a_first_page_named_by_its_parameter_is_its_own_address() -> None:
+    assert first_page_address("http://x.cn/show.asp?id=103&page=1") == "http://x.cn/show.asp?id=103"
+    zero_based = "http://x.cn/e/action/ShowInfo.php?classid=5&id=88&page=0"
+    assert first_page_address(zero_based) == "http://x.cn/e/action/ShowInfo.php?classid=5&id=88"
+    for kept in (
+        "http://x.cn/list.asp?classid=5&page=3",
+        "http://x.cn/?p=231",  # a post's id, no page
+        "http://x.cn/phpcms/show-12-345-1.html",  # the first page's own name
+        "http://x.cn/ShowNews.asp?id=2841&ArticlePage=2",
+    ):
+        assert first_page_address(kept) == kept

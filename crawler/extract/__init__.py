@@ -320,6 +320,8 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
         credits.author_unit = author_unit_fallback(head)
     if credits.source == site:
         credits.source = None  # 来源：<this site> is 本站, a placeholder
+    if credits.author == site:
+        credits.author = None  # 作者：<this site>: nobody in particular, as 佚名
     paragraphs = [
         b.text
         for b in body_list

@@ -16,7 +16,18 @@ TRACKING_PARAMS = re.compile(
 # A session id in the path: /a/203.html;jsessionid=ABC123.
 _PATH_SESSION = re.compile(r";jsessionid=[^/?#]*", re.IGNORECASE)
 # In order of preference: /?p=231&page=2 is page 2 of post 231.
-PAGE_PARAMS = ("page", "pageno", "page_no", "pagenum", "pageindex", "currentpage", "pn", "pg", "p")
+PAGE_PARAMS = (
+    "page",
+    "pageno",
+    "page_no",
+    "pagenum",
+    "pageindex",
+    "currentpage",
+    "articlepage",  # 动易 (PowerEasy) ASP articles: ShowNews.asp?id=2841&ArticlePage=2
+    "pn",
+    "pg",
+    "p",
+)
 # Scripts whose page parameter counts from 0: EmpireCMS's dynamic article page
 # (e/action/ShowInfo.php?classid=5&id=88 is page 1, &page=1 page 2, &page=2 page 3).
 ZERO_BASED_PAGES = re.compile(r"/showinfo\.php$", re.IGNORECASE)
@@ -147,6 +158,17 @@ def page_key(url: str) -> tuple[str, int]:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, "")), 1
 
 
+def first_page_address(url: str) -> str:
+    """url, or the article's or list's own address when url names its first page by a query
+    parameter (?page=1, ShowInfo.php's page=0): one page, fetched once."""
+    query = urlsplit(url).query if "=" in url else ""
+    param = _page_param(_pairs(query)) if query else None
+    if param is None:
+        return url
+    key, number = page_key(url)
+    return key if number == 1 else url
+
+
 def _pairs(query: str) -> list[str]:
     """The name=value pairs of a query, as written (not decoded: see _kept_query)."""
     return [pair for pair in query.split("&") if pair] if query else []
@@ -211,8 +233,9 @@ def same_article_pages(
     """
     key, number = page_key(url)
     # Compared decoded: a pager may write the article's Chinese path raw (党课心得_2.html)
-    # where the page's own URL has it percent-encoded, or the other way round.
-    stem, own = unquote(key).rstrip("/"), unquote(url)
+    # where the page's own URL has it percent-encoded, or the other way round; and without
+    # case: an IIS site links Show.asp?ID=103 and pages it as show.asp?id=103&page=2.
+    stem, own = unquote(key).rstrip("/").lower(), unquote(url).lower()
     found: dict[int, str] = {}
     for href in dict.fromkeys(hrefs):  # a pager links most pages twice (2, 下一页)
         if not href or href.startswith(("#", "javascript:", "mailto:")):
@@ -223,9 +246,9 @@ def same_article_pages(
         except ValueError:  # no URL at all ("http://[x", a port of 99999): no page of ours
             continue
         if (
-            unquote(other_key).rstrip("/") == stem
+            unquote(other_key).rstrip("/").lower() == stem
             and other_number != number
-            and unquote(absolute) != own
+            and unquote(absolute).lower() != own
         ):
             if other_number == 1 and urlsplit(absolute).query != urlsplit(other_key).query:
                 # ?page=1 is the article's bare URL; a path's -1 (PHPCMS show-12-345-1.html)

@@ -37,7 +37,13 @@ from crawler.extract import (
     canonical_url,
     merge_pages,
 )
-from crawler.extract.urls import is_front_page, page_key, same_article_pages, without_tracking
+from crawler.extract.urls import (
+    first_page_address,
+    is_front_page,
+    page_key,
+    same_article_pages,
+    without_tracking,
+)
 from crawler.frontier import local_meta
 from crawler.incremental import NotNeeded, known_articles
 from crawler.items import ArticleItem
@@ -458,8 +464,9 @@ class ReportsSpider(scrapy.Spider):
             return None
         if self.profile and not self.profile.wants(url):
             return None
-        # ?utm_source=… copies of one page: asked for once, at its plain address.
-        return without_tracking(url)
+        # ?utm_source=… copies of one page, and ?page=1 of one that is its own address:
+        # asked for once, at its plain address.
+        return first_page_address(without_tracking(url))
 
     def _request(self, url: str, callback: Any) -> scrapy.Request:
         return scrapy.Request(url, callback=callback, errback=self.fetch_failed)
