@@ -44,6 +44,7 @@ from .fields import (
     site_of,
     title_of,
 )
+from .labels import read_labels
 from .meta import KEYWORD_META, TAG_META, HeadInfo, read_head
 from .text import fold
 from .urls import (
@@ -216,8 +217,14 @@ def _prepare(
         options, jumps = _drop_down_links(root)
         links.extend(jumps)
     page = segment(root)
-    containers = overrides.pop("body", None) or find_containers(page)
+    chosen = overrides.pop("body", None)  # (a site profile's choice stands)
+    containers = chosen or find_containers(page)
     body_list = body_blocks(page, containers)
+    if not chosen and 0 < len(body_list) <= 2 and all(read_labels(b.text) for b in body_list):
+        # The "text" is an info line (时间:… 来源:… 作者:…, its colons read as punctuation):
+        # a page whose own text is a few short lines, the last page of an article.
+        containers = find_containers(page, frozenset(containers))
+        body_list = body_blocks(page, containers)
     parsed = _Parsed(
         url,
         encoding,
@@ -284,6 +291,11 @@ def _override_texts(root: etree._Element, rules: FieldRules) -> dict[str, list[e
     return found
 
 
+# How many blocks after the body's end may still be its labelled lines (a paper database's
+# rows of 作者, 作者单位, 关键词, 分类号, 基金项目, 在线出版日期 under the abstract).
+LABELS_AFTER_BODY = 24
+
+
 def _record(parsed: _Parsed, rules: FieldRules) -> Report:
     head, page, body_list = parsed.head, parsed.page, parsed.body
     title, title_block = parsed.title, parsed.title_block
@@ -297,8 +309,12 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
     # The region ends at a comment heading after the body: the 作者 and 时间 lines of comments
     # name their writers and dates, not the article's.
     end = next(
-        (b.index for b in page.blocks[last_body + 1 : last_body + 16] if is_comment_heading(b)),
-        last_body + 16,
+        (
+            b.index
+            for b in page.blocks[last_body + 1 : last_body + LABELS_AFTER_BODY]
+            if is_comment_heading(b)
+        ),
+        last_body + LABELS_AFTER_BODY,
     )
     labelled = read_labelled(
         page.blocks[start:end],

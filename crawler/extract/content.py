@@ -115,8 +115,11 @@ def is_prose(block: Block) -> bool:
     return block.link_density < 0.5 and block.prose_chars >= 20 and block.punctuation >= 1
 
 
-def find_containers(page: Page) -> list[etree._Element]:
-    """The element holding the article's body, plus siblings that continue it."""
+def find_containers(
+    page: Page, passed: frozenset[etree._Element] = frozenset()
+) -> list[etree._Element]:
+    """The element holding the article's body, plus siblings that continue it (never one of
+    passed: containers found to hold only an info line)."""
     scores: dict[etree._Element, float] = {}
     for block in page.blocks:
         score = _vote(block)
@@ -126,7 +129,8 @@ def find_containers(page: Page) -> list[etree._Element]:
         for share in (1.0, 0.5, 0.25):
             if element is None:
                 break
-            scores[element] = scores.get(element, 0.0) + score * share
+            if element not in passed:
+                scores[element] = scores.get(element, 0.0) + score * share
             element = element.getparent()
     if not scores:
         return []
@@ -207,14 +211,21 @@ def body_blocks(page: Page, containers: list[etree._Element]) -> list[Block]:
     inside = {block.index: block for c in containers for block in page.blocks_in(c)}
     blocks = [inside[index] for index in sorted(inside)]
     dropped = _dropped_sections(page, blocks, containers)
-    kept = []
+    kept: list[Block] = []
+    attachments = False  # whether the last kept line opened or continued a 公文's 附件 list
     for block in blocks:
         if block.index in dropped or is_navigation(block) or is_disclaimer(block):
             continue
-        if block.link_density > 0.5:
+        listed = ATTACHMENT_ITEM.match(block.text) is not None
+        if block.link_density > 0.5 and not (listed and (attachments or _opens_attachments(block))):
             continue
         kept.append(block)
+        attachments = _opens_attachments(block) or (attachments and listed)
     return kept
+
+
+def _opens_attachments(block: Block) -> bool:
+    return block.text.startswith("附件") and ATTACHMENT_HEAD.match(block.text) is not None
 
 
 def is_navigation(block: Block) -> bool:
@@ -243,6 +254,10 @@ def is_disclaimer(block: Block) -> bool:
     )
 
 
+# A 公文's list of its attachments, part of the document even where each is a download link:
+# "附件：1.…行动方案" then "2.…名单" (or "附件：" over them).
+ATTACHMENT_HEAD = re.compile(r"附件\s*\d{0,2}\s*[:：]")
+ATTACHMENT_ITEM = re.compile(r"^(?:附件\s*\d{0,2}\s*[:：]\s*)?\d{1,2}\s*[.．、]\s*\S")
 # The count a heading may show: 网友评论（20条）, 相关文章 (8).
 HEADING_COUNT = re.compile(r"\s*[（(]\s*\d+\s*[条篇个]?\s*[)）]$")
 # What may frame a list heading: "更多>>", "【热门文章】", "相关推荐:".

@@ -30,6 +30,7 @@ from .meta import (
     DATE_META,
     SECTION_META,
     SITE_META,
+    SITE_NAME_END,
     SOFTWARE_CREDIT,
     TITLE_META,
     HeadInfo,
@@ -195,8 +196,21 @@ def read_labelled(
                     kind = _link_kind(inside[0][1])
                     item.value = " ".join(t for t, href in inside if _link_kind(href) == kind)
             found.take(item, block)
+        if position + 1 < len(blocks) and any(item.field == "author" for item in items):
+            # A journal's byline: the authors' units in brackets on the line under their
+            # names, （1.江西师范大学 数学与统计学院，江西 南昌 330022；2.…）.
+            under = blocks[position + 1]
+            units = UNITS_IN_BRACKETS.match(under.text)
+            if units and INSTITUTION.search(units.group("units")):
+                found.values.setdefault("author_unit?", units.group("units"))
+                found.blocks.setdefault("author_unit?", under)
+                found.consumed.add(under.index)
     found.settle()
     return found
+
+
+# A line that is only a bracketed list of units (the line under a journal article's authors).
+UNITS_IN_BRACKETS = re.compile(r"^[（(]\s*(?P<units>[^（()）]{4,150}?)\s*[)）]$")
 
 
 # The labels whose value may stand in the block under them, and what that block must look like
@@ -265,6 +279,8 @@ def title_of(
     # A block showing a part of <title>: the longest such part is the title, whether the
     # site's name comes after it or (鹤川市人民医院--院长述职报告) before.
     wanted = {t for t in (*segments, social, full) if t}
+    # (标题-期刊-万方数据知识服务平台: a channel glued to the title by a bare hyphen too.)
+    wanted.update(first_segment[:cut] for cut in _glued_cuts(first_segment))
     showing = [b for b in page.blocks if b.text in wanted and b.link_density < 1]
     if showing:
         block = max(showing, key=lambda b: len(b.text))
@@ -281,6 +297,19 @@ def title_of(
         parts = [p for p in re.split(r"\s*[_|｜]\s*", social) if p]
         return parts[0] if parts else social, None
     return first_segment or None, None
+
+
+def _glued_cuts(segment: str) -> list[int]:
+    """Where a <title> segment may end its title at a bare hyphen (2023-2024学年 keeps its
+    year's hyphen: a digit on either side is no cut)."""
+    return [
+        at
+        for at, char in enumerate(segment)
+        if char == "-"
+        and at >= 4
+        and not segment[at - 1].isdigit()
+        and not segment[at + 1 : at + 2].isdigit()
+    ]
 
 
 def _line_above_info(page: Page, body_start: int) -> Block | None:
@@ -303,6 +332,13 @@ def _line_above_info(page: Page, body_start: int) -> Block | None:
     return None
 
 
+# The owner a footer's copyright names, as the site calls itself: "© 中国知网空间 京ICP证…",
+# "版权所有：青石县人民政府", "Copyright © 2024 范文网 All rights reserved".
+COPYRIGHT_OWNER = re.compile(
+    r"(?:版权所有|©|Copyright\s*(?:©|\(c\))?)\s*[:：]?\s*(?:(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?\s*)?"
+    r"(?P<name>[^\s\d,，.。|｜©:：()（）][^\s,，。|｜©:：()（）]{1,19})"
+)
+SITE_NAME = re.compile(rf"\w{{1,16}}{SITE_NAME_END}")
 # A site's domain in brackets after its name: 央视网(cctv.com), 新华网（xinhuanet.com）.
 DOMAIN_AFTER_NAME = re.compile(r"(?<=\S)\s*[（(](?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+[)）]$", re.I)
 
@@ -320,7 +356,9 @@ def _site_name(page: Page, head: HeadInfo, url: str, title: str | None) -> str:
         return named
     segments = head.title_segments
     if len(segments) >= 2 and not _keyword_tail(segments, head):
-        return segments[0] if title and segments[-1] == title else segments[-1]
+        named = segments[0] if title and segments[-1] == title else segments[-1]
+        if not named.startswith("《"):  # 标题--《农业经济问题》2019年03期: a journal's issue
+            return named
     alone = segments[0] if len(segments) == 1 else ""
     if title and 0 < len(alone) <= GLUED_SITE_MAX and title not in alone and alone not in title:
         return alone  # a <title> that is the site's name alone (学习强国)
@@ -338,6 +376,11 @@ def _site_name(page: Page, head: HeadInfo, url: str, title: str | None) -> str:
         match = WELCOME_BANNER.search(block.text)
         if match:
             return match.group("name")
+    for block in page.blocks[-8:]:
+        # The footer's copyright: © 中国知网空间, 版权所有：青石县人民政府.
+        owner = COPYRIGHT_OWNER.search(block.text) if len(block.text) <= 200 else None
+        if owner and SITE_NAME.fullmatch(owner.group("name")):
+            return owner.group("name")
     host = urlsplit(url).hostname or ""
     return host[4:] if host.startswith("www.") else host
 

@@ -67,11 +67,13 @@ SCRIPT_PAGER = re.compile(
     r"createPageHTML\(\s*(?:['\"][\w-]*['\"]\s*,\s*)?(?P<count>\d{1,3})\s*,\s*\d{1,3}\s*,\s*"
     r"['\"](?P<prefix>[\w.-]+)['\"]\s*,\s*['\"](?P<ext>\w{2,5})['\"]"
 )
-SITE_SUFFIX = re.compile(
-    r"^(?P<title>.+?\S)[-–—](?P<site>[^-–—\s]{1,12}(?:网|站|频道|在线|日报|晚报|报|官网|平台|门户|"
-    # Schools, hospitals and offices whose sites bear their names (标题-江城市第一中学).
-    r"中学|小学|大学|学院|学校|幼儿园|医院|政府|委员会|协会|学会|局|厅|馆|中心))$"
+# How a site's name ends: 网 (網), 站, 平台 …, or the name of the school, hospital or office
+# whose site it is (江城市第一中学, 青石县人民政府).
+SITE_NAME_END = (
+    r"(?:网|網|站|频道|頻道|在线|空间|日报|晚报|报|官网|平台|门户|"
+    r"中学|小学|大学|学院|学校|幼儿园|医院|政府|委员会|协会|学会|局|厅|馆|中心)"
 )
+SITE_SUFFIX = re.compile(rf"^(?P<title>.+?\S)[-–—](?P<site>[^-–—\s]{{1,12}}{SITE_NAME_END})$")
 
 
 @dataclass(slots=True)
