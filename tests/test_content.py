@@ -113,3 +113,19 @@ def test_a_paper_databases_catalogue_rows_leave_the_body() -> None:
         "<div class='content'>" + f"<p>{SENTENCE}</p>" * 3 + f"<ul>{rows}</ul></div>"
     )
     assert paragraphs == [SENTENCE] * 3
+
+
+def test_abstract_and_keyword_headings_over_their_values() -> None:
+    """A paper page: 摘 要 and Keywords as headings of their own, no colon."""
+    record = extract(
+        _page(
+            "<div class='content'><h3>摘 要</h3><p>本文讨论基层治理的数字化路径。</p>"
+            "<h3>Keywords</h3><p>coastal erosion, managed retreat</p>"
+            + f"<p>{SENTENCE}</p>" * 3
+            + "</div>"
+        ),
+        "http://example.cn/a/1.html",
+    )
+    assert record.abstract == "本文讨论基层治理的数字化路径。"
+    assert record.keywords == ["coastal erosion", "managed retreat"]
+    assert record.body.split("\n\n") == [SENTENCE] * 3

@@ -153,3 +153,26 @@ def test_a_meta_author_naming_the_editor_is_no_byline() -> None:
         "https://news.example.cn/2024/03/15/ARTI1.shtml",
     )
     assert (record.credits.author, record.credits.editor) == (None, "刘亮")
+
+
+@pytest.mark.parametrize(
+    ("byline", "author", "source"),
+    [
+        ("By Jane Doe and John Roe", "Jane Doe and John Roe", None),
+        ("By Jane Doe · March 15, 2024", "Jane Doe", None),
+        ("by the way, this is no byline", None, None),
+        ("From: Department for Transport", None, "Department for Transport"),
+    ],
+)
+def test_english_bylines(byline: str, author: str | None, source: str | None) -> None:
+    record = extract(_page("", byline), "https://www.example.org/research/report/")
+    assert (record.credits.author, record.credits.source) == (author, source)
+
+
+def test_a_papers_latin_authors_are_named_first_name_first() -> None:
+    head = (
+        '<meta name="citation_author" content="Santos, Maria">'
+        '<meta name="citation_author" content="Okafor, David">'
+    )
+    record = extract(_page(head, ""), "https://journal.example.org/article/view/12")
+    assert record.credits.author == "Maria Santos; David Okafor"

@@ -33,6 +33,17 @@ from crawler.extract.dates import parse_date
         ("2024年3月15日 下午3:30", "2024-03-15T15:30:00+08:00"),
         ("2024年3月15日 上午9:05", "2024-03-15T09:05:00+08:00"),
         ("2024年3月15日 晚上12:00", "2024-03-15T12:00:00+08:00"),
+        # English month names, with a time and a named zone.
+        ("March 15, 2024", "2024-03-15T00:00:00+08:00"),
+        ("Published 15 March 2024", "2024-03-15T00:00:00+08:00"),
+        ("6 min read · Mar. 15, 2024", "2024-03-15T00:00:00+08:00"),
+        ("May 24, 2024 10:30 AM EDT", "2024-05-24T10:30:00-04:00"),
+        ("Sept 3rd, 2023 at 4:05 pm", "2023-09-03T16:05:00+08:00"),
+        ("15 Mayday 2024", None),
+        # Taiwan's calendar: 民國113年 is 2024, and so is 113 on a labelled line.
+        ("中華民國113年3月15日", "2024-03-15T00:00:00+08:00"),
+        ("發布日期：113-03-15", "2024-03-15T00:00:00+08:00"),
+        ("版本 113-03-15", None),
     ],
 )
 def test_parse_date(text: str, iso: str | None) -> None:
@@ -101,3 +112,18 @@ def test_an_update_date_alone_dates_the_article() -> None:
     assert extract(page, "http://www.example.gov.cn/a/1.html").published_at == (
         "2024-04-01T10:20:00+08:00"
     )
+
+
+def test_a_date_closing_the_text_dates_it_when_nothing_else_does() -> None:
+    """A press release: no date above the text, 完 then the day under it."""
+    from crawler.extract import extract
+
+    page = (
+        "<html><head><meta charset='utf-8'><title>行政長官開場發言_新聞公報</title></head><body>"
+        "<h1>行政長官開場發言</h1><div class='text'>"
+        + "<p>大家好！歡迎大家今日出席施政報告公眾諮詢會，我們會認真聽取意見。</p>" * 4
+        + "<p>完</p><p>2024年3月15日（星期五）</p></div></body></html>"
+    ).encode()
+    record = extract(page, "https://www.info.example.hk/gia/general/202403/15/P1.htm")
+    assert record.published_at == "2024-03-15T00:00:00+08:00"
+    assert "完" not in record.body.split("\n\n")

@@ -35,13 +35,13 @@ def test_download_cut_inside_a_character_far_into_the_page() -> None:
 
 
 def test_utf8_page_without_declaration() -> None:
-    page = _page(3, "完").replace(b'<meta charset="utf-8">', b"")
+    page = _page(3, "尾声").replace(b'<meta charset="utf-8">', b"")
 
     analysis = analyse(page, "http://example.com/b.html")
 
     assert analysis.encoding == "utf-8"
     assert analysis.report.title == "解码测试"
-    assert analysis.report.body.split("\n\n") == [PARAGRAPH] * 3 + ["完"]
+    assert analysis.report.body.split("\n\n") == [PARAGRAPH] * 3 + ["尾声"]
 
 
 DAMAGED = "码"  # a three-byte character of PARAGRAPH whose damage fooled the old decoder
@@ -63,7 +63,7 @@ def _damage(page: bytes, at: int, how: str) -> bytes:
 def test_utf8_page_with_one_damaged_byte(declaration: str, how: str, where: str) -> None:
     # One bad byte must cost one character, not turn the page into GB18030 or Cyrillic
     # mojibake, whatever the page declares and wherever the byte is.
-    whole = _page(100, "完").replace(b'<meta charset="utf-8">', declaration.encode())
+    whole = _page(100, "尾声").replace(b'<meta charset="utf-8">', declaration.encode())
     at = whole.index(b"<div>") if where == "near the top" else len(whole) // 2
     damaged = _damage(whole, at, how)
 
@@ -73,18 +73,18 @@ def test_utf8_page_with_one_damaged_byte(declaration: str, how: str, where: str)
     assert analysis.report.title == "解码测试"
     paragraphs = analysis.report.body.split("\n\n")
     assert "\ufffd" not in analysis.report.body
-    assert len(paragraphs) == 101 and paragraphs[-1] == "完"
+    assert len(paragraphs) == 101 and paragraphs[-1] == "尾声"
     assert [p for p in paragraphs[:-1] if p != PARAGRAPH] == [PARAGRAPH.replace(DAMAGED, "", 1)]
 
 
 def test_gbk_page_is_not_taken_for_damaged_utf8() -> None:
     # GBK bytes read as UTF-8 fail at nearly every character: the declaration decides.
-    page = _page(20, "完").replace(b"utf-8", b"gbk").decode().encode("gbk")
+    page = _page(20, "尾声").replace(b"utf-8", b"gbk").decode().encode("gbk")
 
     analysis = analyse(page, "http://example.com/d.html")
 
     assert analysis.encoding == "gb18030"
-    assert analysis.report.body.split("\n\n") == [PARAGRAPH] * 20 + ["完"]
+    assert analysis.report.body.split("\n\n") == [PARAGRAPH] * 20 + ["尾声"]
 
 
 def test_gbk_download_cut_inside_a_character() -> None:

@@ -68,3 +68,12 @@ def test_a_tag_line_ends_before_the_print_and_share_links_after_it() -> None:
     )
     record = extract(_post(meta_line=meta_line), "https://blog.example.cn/2024/01/dushu/")
     assert record.tags == ["党建", "教育"]
+
+
+def test_linked_topics_of_several_words_stay_whole() -> None:
+    meta_line = (
+        "Topics: <a href='/topics/water/'>Water</a>, <a href='/topics/gov/'>Governance</a>, "
+        "<a href='/topics/climate-adaptation/'>Climate adaptation</a>"
+    )
+    record = extract(_post(meta_line=meta_line), "https://blog.example.cn/2024/03/05/dushu/")
+    assert record.tags == ["Water", "Governance", "Climate adaptation"]

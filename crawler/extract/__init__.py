@@ -294,6 +294,10 @@ def _override_texts(root: etree._Element, rules: FieldRules) -> dict[str, list[e
 # How many blocks after the body's end may still be its labelled lines (a paper database's
 # rows of 作者, 作者单位, 关键词, 分类号, 基金项目, 在线出版日期 under the abstract).
 LABELS_AFTER_BODY = 24
+# The last lines of the body where a date closing the text may stand, and how long such a
+# line may be.
+CLOSING_LINES = 3
+CLOSING_LINE_MAX = 30
 
 
 def _record(parsed: _Parsed, rules: FieldRules) -> Report:
@@ -329,8 +333,9 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
     credits = Credits(**{name: values.get(name) for name in CREDIT_FIELDS})
     if credits.author is None:
         author = author_fallback(head, site)
-        # A <meta name="author"> naming the page's editor (央视网's) is no byline.
-        if author not in (credits.editor, labelled.outranked.get("editor")):
+        # A <meta name="author"> naming the page's editor (央视网's) is no byline, nor one
+        # naming the office the page says the text is from.
+        if author not in (credits.editor, labelled.outranked.get("editor"), credits.source):
             credits.author = author
     if credits.author_unit is None:
         credits.author_unit = author_unit_fallback(head)
@@ -360,6 +365,7 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
         linked_tags, linked_categories = rel_tag_links(page.root)
         tags = tags or linked_tags
         category = category or next(iter(linked_categories), None)
+    closing = [text for text in paragraphs[-CLOSING_LINES:] if len(text) <= CLOSING_LINE_MAX]
     url = canonical_url(parsed.url)
     report = Report(
         url=url,
@@ -367,7 +373,7 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
         site=site,
         title=title,
         category=category,
-        published_at=date_of(head, labelled, header, rules.zone, stamps),
+        published_at=date_of(head, labelled, header, rules.zone, stamps, closing),
         abstract=values.get("abstract") or None,
         keywords=list_values(values.get("keywords") or head.first(KEYWORD_META)),
         body="\n\n".join(paragraphs),

@@ -92,8 +92,11 @@ BOX_LABELS = frozenset(
     )
 )
 LATIN_DISCLAIMER = re.compile(
-    r"[cCaA](?:(?<=[cC])(?i:opyright)|(?<=[aA])(?i:ll rights reserved))"  # any letter case
+    r"[cCaAlL](?:(?<=[cC])(?i:opyright)|(?<=[aA])(?i:ll rights reserved)|"  # any letter case
+    r"(?<=[lL])(?i:icensed under the terms))"
 )
+# The mark a news text ends with, a line of its own: 完, （完）, -完-.
+END_MARKS = frozenset(("完", "（完）", "(完)", "【完】", "[完]", "-完-", "—完—", "- 完 -"))
 # How many wrappers up from the content the other pages of a paged document are looked for.
 MAX_WRAPPERS = 3
 _DIGITS = re.compile(r"\d+")
@@ -243,11 +246,13 @@ def is_navigation(block: Block) -> bool:
 
 def is_disclaimer(block: Block) -> bool:
     text = block.text
+    if len(text) <= 5 and text in END_MARKS:
+        return True
     if text[:1] in "（(" and AUTHOR_NOTE.match(text) and len(text) <= 100:
         return True  # （作者系…研究员）, （原标题：…）: about the text, not the text
     if text[:1] == "《" and len(text) <= 40 and PRINT_EDITION.match(text):
         return True
-    return len(text) < 200 and (
+    return (len(text) < 200 or (len(text) < 400 and text.isascii())) and (
         DISCLAIMER.search(text) is not None
         or LATIN_DISCLAIMER.search(text) is not None
         or (("://" in text or "www." in text) and OWN_ADDRESS.search(text) is not None)

@@ -30,6 +30,66 @@ CHINESE_DATE = re.compile(
 _NUMERALS = {c: n for n, chars in enumerate(("〇○零", *"一二三四五六七八九")) for c in chars}
 # The half of the day before a time: 下午3:30 is 15:30.
 _AFTERNOON = frozenset(("下午", "晚上"))
+# Taiwan's official calendar counts years from 1912 (民國1年): 中華民國113年3月15日, and on a
+# dated line 113-03-15, are 2024-03-15.
+ROC_YEAR = re.compile(r"(?:中華民國|中华民国|民國|民国)\s*(?P<y>\d{2,3})\s*年")
+ROC_NUMERIC = re.compile(
+    r"(?:^|(?<=[:：]))\s*(?P<y>1[0-2]\d)\s*(?P<sep>[-/.])\s*\d{1,2}\s*(?P=sep)\s*\d{1,2}(?!\d)"
+)
+ROC_OFFSET = 1911
+# English dates: March 15, 2024; 15 March 2024; Mar. 15, 2024 10:30 AM EDT.
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH = (
+    r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+ENGLISH_DATE = re.compile(
+    rf"\b(?:(?P<mon>{_MONTH})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{{2}})"
+    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon2>{_MONTH}),?\s+(?P<y2>(?:19|20)\d{{2}}))\b"
+    r"(?:,?\s+(?:at\s+)?(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?"
+    r"\s*(?P<half>(?i:[ap]\.?m\.?))?(?:\s+(?P<zone>[A-Z]{3,4})\b)?)?"
+)
+# The zones English pages name after a time (CST is left out: China's or the US Central?).
+_ZONES = {
+    "UTC": 0,
+    "GMT": 0,
+    "BST": 1,
+    "CET": 1,
+    "CEST": 2,
+    "EST": -5,
+    "EDT": -4,
+    "CDT": -5,
+    "MST": -7,
+    "MDT": -6,
+    "PST": -8,
+    "PDT": -7,
+    "HKT": 8,
+    "JST": 9,
+    "KST": 9,
+    "SGT": 8,
+    "AEST": 10,
+    "AEDT": 11,
+}
 
 
 def _chinese_number(numerals: str) -> int:
@@ -52,11 +112,45 @@ def parse_date(text: str, zone: tzinfo = CHINA) -> str | None:
         text = text.translate(_FULL_WIDTH)
         if "年" in text and "日" in text:
             text = CHINESE_DATE.sub(_as_digits, text)
+        if "民" in text:
+            text = ROC_YEAR.sub(lambda m: f"{int(m.group('y')) + ROC_OFFSET}年", text)
+    roc = ROC_NUMERIC.search(text) if "1" in text else None
+    if roc:
+        text = f"{text[: roc.start('y')]}{int(roc.group('y')) + ROC_OFFSET}{text[roc.end('y') :]}"
     for match in DATE_PATTERN.finditer(text):
         iso = _to_iso(match, zone)
         if iso:
             return iso
+    for english in ENGLISH_DATE.finditer(text):
+        iso = _english_iso(english, zone)
+        if iso:
+            return iso
     return None
+
+
+def _english_iso(match: re.Match[str], zone: tzinfo) -> str | None:
+    month_name = (match.group("mon") or match.group("mon2")).rstrip(".").lower()
+    hour = int(match.group("H") or 0)
+    half = (match.group("half") or "").replace(".", "").lower()
+    if half == "pm" and hour < 12:
+        hour += 12
+    elif half == "am" and hour == 12:
+        hour = 0
+    named = _ZONES.get(match.group("zone") or "")
+    try:
+        moment = datetime(
+            int(match.group("y") or match.group("y2")),
+            _MONTHS[month_name],
+            int(match.group("d") or match.group("d2")),
+            hour,
+            int(match.group("M") or 0),
+            int(match.group("S") or 0),
+        )
+    except (ValueError, KeyError):
+        return None
+    return moment.replace(
+        tzinfo=zone if named is None else timezone(timedelta(hours=named))
+    ).isoformat()
 
 
 def _to_iso(match: re.Match[str], zone: tzinfo) -> str | None:

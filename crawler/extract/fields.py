@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import cast
@@ -183,7 +183,7 @@ def read_labelled(
             if item.field == "tags" and not item.value and len(items) == 1:
                 # "标签：" over a list of tag links, one to an <li>.
                 tags = _links_after(blocks, position, MAX_TAGS)
-                item.value = " ".join(tags)
+                item.value = "、".join(tags)
             if item.field == "tags" and len(block.links) >= 2:
                 # Tags glued together by their links: the links are the items, those that
                 # lead where the first does (/tag/…), not the print or share links after them.
@@ -194,7 +194,7 @@ def read_labelled(
                 ]
                 if len(inside) >= 2:
                     kind = _link_kind(inside[0][1])
-                    item.value = " ".join(t for t, href in inside if _link_kind(href) == kind)
+                    item.value = "、".join(t for t, href in inside if _link_kind(href) == kind)
             found.take(item, block)
         if position + 1 < len(blocks) and any(item.field == "author" for item in items):
             # A journal's byline: the authors' units in brackets on the line under their
@@ -221,6 +221,7 @@ _VALUE_BELOW: dict[str, Callable[[str], bool]] = {
     "keywords": lambda text: True,
     "author": lambda text: len(text) <= 40 and "。" not in text and not LABEL_PATTERN.match(text),
     "author_unit": lambda text: len(text) <= 100 and "。" not in text,
+    "source": lambda text: len(text) <= 40 and "。" not in text and not LABEL_PATTERN.match(text),
     "date": lambda text: len(text) <= 40 and DATE_PATTERN.search(text) is not None,
     "catalogue": lambda text: len(text) <= 60,
 }
@@ -268,6 +269,11 @@ def title_of(
     headings = [b for b in page.blocks if b.heading and 2 <= len(b.text) <= 150]
     headings.sort(key=lambda b: (b.element.tag, b.index))
     last = segments[-1] if len(segments) > 1 else None
+    if social:
+        # The heading that is og:title exactly, over a blog's name in <h1> (痞客邦).
+        same = next((b for b in headings if b.text == social), None)
+        if same is not None:
+            return same.text, same
     for block in headings:
         # The heading as it is, else without a forum thread's type ([原创] 标题).
         for text in dict.fromkeys((block.text, THREAD_TAG.sub("", block.text))):
@@ -489,15 +495,23 @@ def _marked_trail_category(page: Page, title: str | None, site: str) -> str | No
     for block in page.blocks_in(container):
         if block.text == title:
             continue
-        if len(block.text) > CRUMB_MAX * 2 or len(items) > MAX_CRUMBS:
+        if _width(block.text) > CRUMB_MAX * 2 or len(items) > MAX_CRUMBS:
             return None  # a wrapper holding more than a trail
         items.extend(block.links or [block.text])
     names = [
         name
         for name in _section_names(items, title, site)
-        if len(name) <= CRUMB_MAX and not BREADCRUMB_SEPARATOR.fullmatch(name)
+        if _width(name) <= CRUMB_MAX and not BREADCRUMB_SEPARATOR.fullmatch(name)
     ]
     return names[-1] if names else None
+
+
+def _width(text: str) -> float:
+    """A name's length as it shows: a Latin letter is half a Chinese character (Climate &
+    Energy is as short a section name as 气候与能源)."""
+    return (
+        len(text) - sum(1 for c in text if c.isascii()) / 2 if not text.isascii() else len(text) / 2
+    )
 
 
 def _is_trail(block: Block, site: str, title_at: int | None) -> bool:
@@ -510,7 +524,7 @@ def _is_trail(block: Block, site: str, title_at: int | None) -> bool:
     if links[0] in HOME_LINKS and BREADCRUMB_SEPARATOR.search(text):
         return True
     # (The last section may be the article's own title, as long as titles are.)
-    if len(text) > 100 or any(len(link) > CRUMB_MAX for link in links[:-1]):
+    if len(text) > 100 or any(_width(link) > CRUMB_MAX for link in links[:-1]):
         return False
     if any(ADJACENT_LINK.match(link) for link in links):
         return False  # « 上一篇 | 下一篇 »: arrows, but no trail
@@ -525,7 +539,7 @@ def _links_after(blocks: list[Block], position: int, most: int) -> list[str]:
     a tag line's): its items, one to an <li>."""
     found: list[str] = []
     for block in blocks[position + 1 : position + 1 + most]:
-        if not block.links or block.link_density <= 0.5 or len(block.text) > CRUMB_MAX * 2:
+        if not block.links or block.link_density <= 0.5 or _width(block.text) > CRUMB_MAX * 2:
             break
         if LABEL_PATTERN.match(block.text):
             break  # the next label's line (标签：… then 分类：学习心得)
@@ -539,8 +553,10 @@ def date_of(
     header: list[Block],
     zone: tzinfo = CHINA,
     stamps: list[str] | None = None,
+    closing: Sequence[str] = (),
 ) -> str | None:
-    """The publication time: a labelled line, JSON-LD, meta tags, <time>, a date near the title.
+    """The publication time: a labelled line, JSON-LD, meta tags, <time>, a date near the title,
+    a date line closing the text (closing: the short last lines of the body).
 
     A machine-readable time (JSON-LD, meta, <time datetime>) of the same day or minute as the
     visible one is more precise and wins over it.
@@ -572,6 +588,12 @@ def date_of(
         return shown if shown and _refines(shown, machine[0]) else machine[0]
     if shown is None and "posted" in labelled.values:
         return parse_date(labelled.values["posted"], zone)  # 发布于 … under the text
+    if shown is None:
+        # Last, a date line closing the text: a 公文's date under its issuer, a press
+        # release's 2024年3月15日（星期五） under 完.
+        return next(
+            (found for text in reversed(closing) if (found := parse_date(text, zone))), None
+        )
     return shown
 
 

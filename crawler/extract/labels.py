@@ -43,7 +43,10 @@ LABELS: dict[str, tuple[str, ...]] = {
         "来自",
         "供稿单位",
         "供稿",
+        "发布机构",
+        "发布单位",
         "Source",
+        "From",
     ),
     "date": (
         "发布时间",
@@ -77,6 +80,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "标签",
         "Tags",
         "TAGS",
+        "Topics",
         "Tag",
         "TAG",
     ),
@@ -130,6 +134,12 @@ LABELS: dict[str, tuple[str, ...]] = {
     # label when the label stands alone (a database's rows: DOI： over 10.16637/…).
     "catalogue": ("DOI", "分类号", "中图分类号", "文献标识码", "文章编号", "文献标志码"),
 }
+# The labels that may head their value as a line of their own, without a colon.
+HEADING_LABELS = {
+    **{label: "abstract" for label in ("摘要", "内容摘要", "内容提要", "Abstract", "ABSTRACT")},
+    **{label: "keywords" for label in ("关键词", "关键字", "Keywords", "Key words", "KEYWORDS")},
+}
+HEADING_LABEL_MAX = 12
 # The weaker spelling of each field, read as the field where no stronger label gives it; and
 # the unit an author's byline names in brackets (AUTHOR_WITH_UNIT), read where no 作者单位
 # line does.
@@ -152,8 +162,8 @@ JOB_TITLE = re.compile(
 # Taiwan and Hong Kong sites write the same labels in traditional characters (來源, 標籤,
 # 責任編輯, 發佈時間): each label's traditional spelling, character by character.
 _TRADITIONAL = str.maketrans(
-    "来标签关键词责编辑单发时间栏类点击阅读浏览评论内题页数录审图气访问热号体复对终摄处荐",
-    "來標籤關鍵詞責編輯單發時間欄類點擊閱讀瀏覽評論內題頁數錄審圖氣訪問熱號體復對終攝處薦",
+    "来标签关键词责编辑单发时间栏类点击阅读浏览评论内题页数录审图气访问热号体复对终摄处荐导师构简",
+    "來標籤關鍵詞責編輯單發時間欄類點擊閱讀瀏覽評論內題頁數錄審圖氣訪問熱號體復對終攝處薦導師構簡",
 )
 
 
@@ -186,9 +196,15 @@ _SEPARATORS = frozenset(" \t(（【】[]|｜/丨。；;，,")
 # short lines that carry a date, where they cannot be prose.
 BARE_LABEL = re.compile(r"(?:^|(?<=\s))(?P<label>作者|发布者|发布人|撰稿|责任编辑|编辑|来源)\s+")
 # A date's colon-less label, opening its line: 发布于 2023-11-03, 发表于 2023-7-22 16:50.
-BARE_DATE_LABEL = re.compile(r"(?:发布于|发表于|更新于)\s*")
+BARE_DATE_LABEL = re.compile(r"(?:发布于|发表于|更新于|發佈於|發布於|發表於|更新於)\s*")
 _BYLINE_DATE = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
 BYLINE_MAX = 80
+# An English byline: "By Jane Doe and John Roe", "By Jane Doe · March 15, 2024" (the names
+# capitalised, up to the line's end, a separator, a date or a time word).
+ENGLISH_BYLINE = re.compile(
+    r"^(?i:by)\s+(?P<names>[A-Z][\w.'’-]*(?:(?:\s+|,\s*)(?:[A-Z][\w.'’-]*|and|&))*)"
+    r"\s*(?:$|[·|•—–-]|,?\s+(?i:on|published|updated|posted)\b|,?\s+\d)"
+)
 # Counters that end a value without a colon of their own: "市发展改革委阅读 2.3万", "浏览123次",
 # "阅读(1745)", "本文已影响 2,351 人".
 COUNTER = re.compile(
@@ -230,7 +246,7 @@ class LabelledValue:
 
 def read_labels(line: str) -> list[LabelledValue]:
     """Every label of a line with its value: the text up to the next label."""
-    posted = BARE_DATE_LABEL.match(line) if line[:1] in "发更" else None
+    posted = BARE_DATE_LABEL.match(line) if line[:1] in "发更發" else None
     if posted and _BYLINE_DATE.match(line, posted.end()):
         # "发布于 2023-11-03 20:22・IP 属地北京": a date with no colon, under the text; the
         # line's other labels follow ("… 作者 老周").
@@ -241,7 +257,16 @@ def read_labels(line: str) -> list[LabelledValue]:
 
 
 def _read_labels(line: str) -> list[LabelledValue]:
+    if line[:3] in ("By ", "BY ", "by ") and len(line) <= BYLINE_MAX:
+        byline = ENGLISH_BYLINE.match(line)
+        if byline:
+            return [LabelledValue("author", byline.group("names"), 0)]
     if ":" not in line and "：" not in line and "】" not in line and "]" not in line:
+        heading = line.strip(_VALUE_TRIM) if len(line) <= HEADING_LABEL_MAX else ""
+        named = HEADING_LABELS.get(heading) or HEADING_LABELS.get(heading.replace(" ", ""))
+        if named:
+            # "Abstract", "摘 要": a heading over its value, which the next block holds.
+            return [LabelledValue(named, "", 0)]
         found: list[LabelledValue] = []
         slash = _AUTHOR_SLASH.match(line) if "/" in line else None
         if slash:

@@ -49,7 +49,10 @@ AUTHOR_UNIT_META = ("citation_author_institution",)
 KEYWORD_META = ("citation_keywords",)
 # The post's tags as Open Graph gives them, one tag to a tag.
 TAG_META = ("article:tag",)
-# Meta names a page repeats, one value a tag (a paper's authors): their values are joined.
+# A Latin name written surname first, as citation_author has it: "Santos, Maria".
+INVERTED_NAME = re.compile(r"^(?P<last>[A-Z][\w'’-]+),\s*(?P<first>[A-Z][\w.'’ -]*)$")
+# Meta names a page repeats, one value a tag (a paper's authors): their values are joined
+# (with 、, or "; " between Latin names, which hold commas of their own).
 REPEATED_META = frozenset(("citation_author", "citation_author_institution", "article:tag"))
 
 # Separators between an article title and the site / channel names in <title>.
@@ -132,10 +135,14 @@ def read_head(root: etree._Element) -> HeadInfo:
             content = element.get("content")
             if key and content:
                 key = key.lower()
+                value = fold(content)
+                if key == "citation_author":
+                    value = INVERTED_NAME.sub(r"\g<first> \g<last>", value)
                 if key not in info.meta:
-                    info.meta[key] = fold(content)
+                    info.meta[key] = value
                 elif key in REPEATED_META:
-                    info.meta[key] += "、" + fold(content)
+                    latin = value.isascii() and info.meta[key].isascii()
+                    info.meta[key] += ("; " if latin else "、") + value
         elif tag == "title":
             if not title_seen:
                 title_seen = True

@@ -57,10 +57,20 @@ else:  # the same in C (compiled.py)
     fold, punctuation_count = native.fold, native.punctuation_count
 
 
+# The separators but space, and two Latin words a space joins: "coastal erosion, managed
+# retreat" holds two keywords, not four.
+_MARK_SEPARATORS = re.compile(r"[\s\u00a0\u3000]*[;；,，、|/][\s\u00a0\u3000;；,，、|/]*")
+_LATIN_PHRASE = re.compile(r"[A-Za-z]\s+[A-Za-z]")
+
+
 def split_list(text: str) -> list[str]:
-    """A keyword or tag line split into its items, empty items dropped, order kept, no repeats."""
+    """A keyword or tag line split into its items, empty items dropped, order kept, no repeats
+    (on spaces too, unless marks separate items of several Latin words)."""
+    separators = _LIST_SEPARATORS
+    if _LATIN_PHRASE.search(text) and _MARK_SEPARATORS.search(text):
+        separators = _MARK_SEPARATORS
     seen: dict[str, None] = {}
-    for item in _LIST_SEPARATORS.split(text):
+    for item in separators.split(text):
         item = item.strip(" .。:：")
         if item:
             seen.setdefault(item, None)
