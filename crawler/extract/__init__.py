@@ -33,11 +33,11 @@ from .dates import CHINA, DATE_PATTERN, parse_date
 from .decode import UTF16_BOMS, decode_html, looks_utf8, not_a_page
 from .fields import (
     CREDIT_FIELDS,
-    REL_TAG_MARKUP,
     author_fallback,
     author_unit_fallback,
     category_of,
     date_of,
+    has_rel_tag,
     list_values,
     read_labelled,
     rel_tag_links,
@@ -163,7 +163,7 @@ class _Parsed:
     # Whether the bytes say "breadcrumb" anywhere (class, id, aria-label, itemtype): only then
     # is the tree searched for a trail its markup names.
     crumb_markup: bool = False
-    # Whether the bytes hold a rel="tag" link (fields.REL_TAG_MARKUP): only then is the tree
+    # Whether the bytes hold a rel="tag" link (fields.has_rel_tag): only then is the tree
     # searched for the post's tag and category links.
     rel_tags: bool = False
     base: str = ""  # the URL relative links resolve against (set from <base href> or url)
@@ -236,7 +236,7 @@ def _prepare(
         links=links,
         options=options,
         crumb_markup=b"rumb" in body,
-        rel_tags=REL_TAG_MARKUP.search(body) is not None,
+        rel_tags=has_rel_tag(body),
     )
     parsed.title, parsed.title_block = title_of(
         page, head, body_list[0].index if body_list else None
