@@ -219,11 +219,12 @@ def body_blocks(page: Page, containers: list[etree._Element]) -> list[Block]:
     for block in blocks:
         if block.index in dropped or is_navigation(block) or is_disclaimer(block):
             continue
-        listed = ATTACHMENT_ITEM.match(block.text) is not None
-        if block.link_density > 0.5 and not (listed and (attachments or _opens_attachments(block))):
+        opens = _opens_attachments(block)
+        listed = (attachments or opens) and ATTACHMENT_ITEM.match(block.text) is not None
+        if block.link_density > 0.5 and not listed:
             continue
         kept.append(block)
-        attachments = _opens_attachments(block) or (attachments and listed)
+        attachments = opens or listed
     return kept
 
 

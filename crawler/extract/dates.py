@@ -22,6 +22,7 @@ DATE_PATTERN = re.compile(
 
 # Full-width digits and separators (２０２４－０３－１５　０８：３０), read as their ASCII twins.
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９－／．：", "0123456789-/.:")
+_FULL_WIDTH_DIGIT = re.compile("[０-９]")
 # A date in Chinese numerals, as official documents write it: 二〇二四年三月十五日.
 CHINESE_DATE = re.compile(
     r"(?P<y>[〇○零一二三四五六七八九]{4})\s*年\s*(?P<m>[一二三四五六七八九十]{1,2})\s*月"
@@ -69,6 +70,7 @@ ENGLISH_DATE = re.compile(
     r"(?:,?\s+(?:at\s+)?(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?"
     r"\s*(?P<half>(?i:[ap]\.?m\.?))?(?:\s+(?P<zone>[A-Z]{3,4})\b)?)?"
 )
+_YEAR = re.compile(r"(?:19|20)\d\d")
 # The zones English pages name after a time (CST is left out: China's or the US Central?).
 _ZONES = {
     "UTC": 0,
@@ -108,24 +110,42 @@ def _as_digits(match: re.Match[str]) -> str:
 
 def parse_date(text: str, zone: tzinfo = CHINA) -> str | None:
     """The first date in text as ISO 8601 with offset, or None when there is none or it is invalid."""
+    iso = _first_iso(text, zone)
+    if iso is None:
+        # Written otherwise: full-width digits, Chinese numerals, Taiwan's years. (Tried only
+        # after the common forms, and each where its cheapest sign is present: parse_date
+        # runs on every short line between the title and the body.)
+        western = _western_digits(text)
+        if western is not None:
+            iso = _first_iso(western, zone)
+    if iso is None and _YEAR.search(text) is not None:
+        iso = next(
+            (found for m in ENGLISH_DATE.finditer(text) if (found := _english_iso(m, zone))),
+            None,
+        )
+    return iso
+
+
+def _first_iso(text: str, zone: tzinfo) -> str | None:
+    return next((found for m in DATE_PATTERN.finditer(text) if (found := _to_iso(m, zone))), None)
+
+
+def _western_digits(text: str) -> str | None:
+    """text with its dates in Western digits and years, or None when it holds none otherwise."""
+    original = text
     if not text.isascii():
-        text = text.translate(_FULL_WIDTH)
+        if _FULL_WIDTH_DIGIT.search(text):
+            text = text.translate(_FULL_WIDTH)
         if "年" in text and "日" in text:
             text = CHINESE_DATE.sub(_as_digits, text)
         if "民" in text:
             text = ROC_YEAR.sub(lambda m: f"{int(m.group('y')) + ROC_OFFSET}年", text)
-    roc = ROC_NUMERIC.search(text) if "1" in text else None
-    if roc:
-        text = f"{text[: roc.start('y')]}{int(roc.group('y')) + ROC_OFFSET}{text[roc.end('y') :]}"
-    for match in DATE_PATTERN.finditer(text):
-        iso = _to_iso(match, zone)
-        if iso:
-            return iso
-    for english in ENGLISH_DATE.finditer(text):
-        iso = _english_iso(english, zone)
-        if iso:
-            return iso
-    return None
+    if text.lstrip()[:1] == "1" or "：1" in text or ":1" in text:
+        roc = ROC_NUMERIC.search(text)
+        if roc:
+            year = int(roc.group("y")) + ROC_OFFSET
+            text = f"{text[: roc.start('y')]}{year}{text[roc.end('y') :]}"
+    return None if text is original else text
 
 
 def _english_iso(match: re.Match[str], zone: tzinfo) -> str | None:
