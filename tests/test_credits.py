@@ -176,3 +176,21 @@ def test_a_papers_latin_authors_are_named_first_name_first() -> None:
     )
     record = extract(_page(head, ""), "https://journal.example.org/article/view/12")
     assert record.credits.author == "Maria Santos; David Okafor"
+
+
+def test_a_journals_unlabelled_byline_over_its_units() -> None:
+    """学报 pages centre the authors' names (with footnote marks) over their units in brackets,
+    with no label: both are credits, and neither stays in the body."""
+    page = (
+        "<html><head><meta charset='utf-8'><title>师范生教育实习研究_学报</title></head><body>"
+        "<h1>师范生教育实习研究</h1><div class='text'>"
+        "<p>王建国<sup>1</sup>，刘芳<sup>2</sup></p>"
+        "<p>（1.鄂东师范学院 教育学院，湖北 黄冈 438000；2.华中师范大学 教师教育学院）</p>"
+        f"{PARAGRAPHS}</div></body></html>"
+    ).encode()
+    record = extract(page, "http://xb.example.edu.cn/a/1.html")
+    assert record.credits.author == "王建国，刘芳"
+    assert record.credits.author_unit == (
+        "1.鄂东师范学院 教育学院，湖北 黄冈 438000；2.华中师范大学 教师教育学院"
+    )
+    assert record.body.startswith("第1段")

@@ -151,6 +151,8 @@ def read_labelled(
     found = Labelled()
     for position, block in enumerate(blocks):
         items = [item for item in read_labels(block.text) if not _is_phrase(item)]
+        if not items and position and block.text[:1] in "（(":
+            _unlabelled_byline(found, blocks[position - 1], block)
         if not items or (passed_over is not None and passed_over(block)):
             continue
         first = items[0].start
@@ -209,6 +211,28 @@ def read_labelled(
     return found
 
 
+def _unlabelled_byline(found: Labelled, names: Block, units: Block) -> None:
+    """A journal's byline without labels: a line of names (王建国1，刘芳2) over their units in
+    brackets. Both are taken (weaker than labelled ones) and leave the body."""
+    bracketed = UNITS_IN_BRACKETS.match(units.text)
+    if (
+        bracketed is None
+        or names.index in found.consumed
+        or not NAME_LIST.match(names.text)
+        or not INSTITUTION.search(bracketed.group("units"))
+    ):
+        return
+    found.values.setdefault("author?", FOOTNOTE_MARK.sub("", names.text))
+    found.blocks.setdefault("author?", names)
+    found.values.setdefault("author_unit?", bracketed.group("units"))
+    found.blocks.setdefault("author_unit?", units)
+    found.consumed.update((names.index, units.index))
+
+
+# A line of a few Chinese names, each maybe with its footnote mark: 王建国1，刘芳2 / 张三 李四.
+NAME_LIST = re.compile(
+    r"^[\u4e00-\u9fff]{2,4}(?:\d{1,2}|\*)?(?:\s*[，,、;；\s]\s*[\u4e00-\u9fff]{2,4}(?:\d{1,2}|\*)?){0,7}$"
+)
 # A line that is only a bracketed list of units (the line under a journal article's authors).
 UNITS_IN_BRACKETS = re.compile(r"^[（(]\s*(?P<units>[^（()）]{4,150}?)\s*[)）]$")
 
