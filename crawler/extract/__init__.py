@@ -160,12 +160,10 @@ class _Parsed:
     links: list[str] = field(default_factory=list)
     # A pager drawn as a drop-down (<select> of 第1页/共3页 …): (text, value) of its options.
     options: list[tuple[str, str]] = field(default_factory=list)
-    # Whether the bytes say "breadcrumb" anywhere (class, id, aria-label, itemtype): only then
-    # is the tree searched for a trail its markup names.
-    crumb_markup: bool = False
-    # Whether the bytes hold a rel="tag" link (fields.has_rel_tag): only then is the tree
-    # searched for the post's tag and category links.
-    rel_tags: bool = False
+    # The page's bytes, asked only when a field needs markup the tree walk does not keep: a
+    # trail the markup calls a breadcrumb, rel="tag" links. (A scan of the bytes costs a tenth
+    # of the parse on a large page: done for the pages that lack those fields otherwise.)
+    raw: bytes = b""
     base: str = ""  # the URL relative links resolve against (set from <base href> or url)
 
 
@@ -235,8 +233,7 @@ def _prepare(
         field_texts,
         links=links,
         options=options,
-        crumb_markup=b"rumb" in body,
-        rel_tags=has_rel_tag(body),
+        raw=body,
     )
     parsed.title, parsed.title_block = title_of(
         page, head, body_list[0].index if body_list else None
@@ -358,10 +355,10 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
         site,
         header,
         title_block.index if title_block else None,
-        crumb_markup=parsed.crumb_markup,
+        raw=parsed.raw,
     )
     tags = list_values(values.get("tags")) or list_values(head.first(TAG_META))
-    if parsed.rel_tags and (not tags or category is None):
+    if (not tags or category is None) and has_rel_tag(parsed.raw):
         linked_tags, linked_categories = rel_tag_links(page.root)
         tags = tags or linked_tags
         category = category or next(iter(linked_categories), None)

@@ -434,12 +434,13 @@ def category_of(
     header: list[Block] | None = None,
     title_at: int | None = None,
     *,
-    crumb_markup: bool = True,
+    raw: bytes | None = None,
 ) -> str | None:
     """The section the site files the article under (title_at: the title's block index;
-    crumb_markup: whether the page may hold markup naming a breadcrumb, worth a search)."""
+    raw: the page's bytes, whose saying "breadcrumb" (class, id, aria-label, itemtype) makes
+    the tree worth a search for a trail its markup names; None: search it)."""
     crumb = _breadcrumb_category(page, title, site, title_at)
-    if not crumb and crumb_markup:
+    if not crumb and (raw is None or b"rumb" in raw):
         crumb = _marked_trail_category(page, title, site)
     if crumb:
         return crumb
@@ -651,7 +652,7 @@ def author_unit_fallback(head: HeadInfo) -> str | None:
 
 # Links the markup calls the post's tags (rel="tag") or categories (rel="category tag"), as
 # WordPress, Hexo and many blog templates write them; read where no labelled line names them.
-_REL_LINKS = etree.XPath("//a[@rel]")
+_REL_LINKS = etree.XPath("//a/@rel")  # (the attribute axis: several times faster to walk)
 
 
 def has_rel_tag(body: bytes) -> bool:
@@ -674,9 +675,10 @@ def rel_tag_links(root: etree._Element) -> tuple[list[str], list[str]]:
     """(tags, categories) the page's rel="tag" links name, in order, each once."""
     tags: dict[str, None] = {}
     categories: dict[str, None] = {}
-    for link in cast("list[etree._Element]", _REL_LINKS(root)):
-        rel = (link.get("rel") or "").lower().split()
-        if "tag" not in rel:
+    for attribute in cast("list[etree._ElementUnicodeResult]", _REL_LINKS(root)):
+        rel = attribute.lower().split()
+        link = attribute.getparent()
+        if "tag" not in rel or link is None:
             continue
         text = fold("".join(map(str, link.itertext()))).lstrip("#＃ ")
         if text and len(text) <= CRUMB_MAX * 2:
