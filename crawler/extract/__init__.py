@@ -11,9 +11,10 @@ decode -> parse -> read <head> -> split the body into blocks -> find the content
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
+from functools import cached_property, partial
 from typing import Literal, cast
 from urllib.parse import urljoin
 
@@ -129,19 +130,26 @@ class FieldRules:
 DEFAULT_RULES = FieldRules()
 
 
-@dataclass(slots=True)
+@dataclass  # (no slots: cached_property keeps the record in the instance's __dict__)
 class PageAnalysis:
-    """What a crawler needs to know of one fetched page."""
+    """What a crawler needs to know of one fetched page. Its record is read when first asked
+    for: the crawl asks only for an article's, not for the lists it passes through."""
 
     kind: PageKind
     encoding: str
     continuation_urls: list[str]  # other pages of this article, in order
-    report: Report  # the page's record (meaningful when kind == "article")
-    page_number: int  # 1 for an article's first page, 2 for its _2 page, …
+    make_report: Callable[[], Report] = field(repr=False, compare=False)
+    page_number: int = 1  # 1 for an article's first page, 2 for its _2 page, …
     links: list[str] = field(default_factory=list)  # every <a href> as written, in page order
     cut_off: bool = False  # the HTML stops mid-way: what it holds is only part of the page
     canonical: str | None = None  # the address the page gives itself (<link rel=canonical>)
     base_url: str = ""  # what links resolve against: the page's <base href>, else its URL
+
+    @cached_property
+    def report(self) -> Report:
+        """The page's record (meaningful when kind == "article", or for an article's later
+        page)."""
+        return self.make_report()
 
 
 @dataclass(slots=True)
@@ -412,7 +420,7 @@ def analyse(
         kind=kind,
         encoding=parsed.encoding,
         continuation_urls=pages,
-        report=_record(parsed, rules),
+        make_report=partial(_record, parsed, rules),
         page_number=page_key(url)[1] if pages else 1,
         links=parsed.links,
         cut_off=cut_off(body),
