@@ -24,6 +24,7 @@ from ..items import Credits, Report
 from .blocks import Block, Page, parse, parse_utf8, segment
 from .content import (
     body_blocks,
+    comment_start,
     find_containers,
     is_comment_heading,
     is_disclaimer,
@@ -172,6 +173,7 @@ class _Parsed:
     # trail the markup calls a breadcrumb, rel="tag" links. (A scan of the bytes costs a tenth
     # of the parse on a large page: done for the pages that lack those fields otherwise.)
     raw: bytes = b""
+    comments: int | None = None  # the index of the block where comments start, if known
     base: str = ""  # the URL relative links resolve against (set from <base href> or url)
 
 
@@ -231,6 +233,11 @@ def _prepare(
         # a page whose own text is a few short lines, the last page of an article.
         containers = find_containers(page, frozenset(containers))
         body_list = body_blocks(page, containers)
+    # Comments without a heading to say so (a name and a time, the text, 回复 支持) end the
+    # article: neither its body nor its labelled lines go on past them.
+    comments = comment_start(page.blocks, body_list[0].index) if body_list else None
+    if comments is not None:
+        body_list = [b for b in body_list if b.index < comments]
     parsed = _Parsed(
         url,
         encoding,
@@ -242,6 +249,7 @@ def _prepare(
         links=links,
         options=options,
         raw=body,
+        comments=comments,
     )
     parsed.title, parsed.title_block = title_of(
         page, head, body_list[0].index if body_list else None
@@ -325,6 +333,8 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
         ),
         last_body + LABELS_AFTER_BODY,
     )
+    if parsed.comments is not None:
+        end = min(end, parsed.comments)
     labelled = read_labelled(
         page.blocks[start:end],
         lambda block: block.index not in kept and is_navigation(block),

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from lxml import etree
 
 from .blocks import CONTAINER_TAGS, Block, Page
+from .dates import DATE_PATTERN
 
 # Titles of the lists that sites put around and inside articles.
 LIST_HEADING = re.compile(
@@ -137,7 +138,10 @@ def find_containers(
             element = element.getparent()
     if not scores:
         return []
-    ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:6]
+    # (Never a box that opens with 网友评论 or 相关阅读: its prose is comments or excerpts,
+    # however much of it there is beside a short page of the article.)
+    top = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:6]
+    ranked = [item for item in top if not _opens_with_list_heading(page, item[0])] or top[:1]
     best, best_score = max(
         ((element, score * (1.0 - page.link_density(element))) for element, score in ranked),
         key=lambda item: item[1],
@@ -145,14 +149,27 @@ def find_containers(
     chosen = [best]
     parent = best.getparent()
     if parent is not None:
-        for sibling in parent:
+        siblings = list(parent)
+        shape = _shape(best)
+        for sibling in siblings:
+            # (A sibling of the winner's own shape, <div> beside <div>, needs less: a text
+            # split in two around a table.)
+            share = SIBLING_SHARE if _shape(sibling) != shape else SAME_SHAPE_SHARE
             if (
                 sibling is not best
-                and scores.get(sibling, 0.0) >= 0.3 * best_score
+                and scores.get(sibling, 0.0) > share * best_score
                 and page.link_density(sibling) < 0.25
                 and not _opens_with_list_heading(page, sibling)
             ):
                 chosen.append(sibling)
+        # A table of figures between two parts of the text (表1 …) is part of it, though
+        # its numbers cast no vote.
+        at = sorted(siblings.index(c) for c in chosen)
+        chosen.extend(
+            s
+            for s in siblings[at[0] + 1 : at[-1]]
+            if s.tag == "table" and s not in chosen and page.link_density(s) == 0
+        )
     if len(chosen) == 1:
         chosen.extend(_repeated_pages(page, best, scores))
     return chosen
@@ -260,6 +277,11 @@ def is_disclaimer(block: Block) -> bool:
     )
 
 
+# The share of the winner's score a sibling needs to be taken as more of the text.
+SIBLING_SHARE = 0.3
+SAME_SHAPE_SHARE = 0.1
+# How many linked titles a headed box of excerpts shows at least.
+MIN_EXCERPT_ITEMS = 3
 # A 公文's list of its attachments, part of the document even where each is a download link:
 # "附件：1.…行动方案" then "2.…名单" (or "附件：" over them).
 ATTACHMENT_HEAD = re.compile(r"附件\s*\d{0,2}\s*[:：]")
@@ -292,6 +314,36 @@ def is_list_heading(block: Block) -> bool:
     return bool(LIST_HEADING.search(text) or COMMENT_HEADING.search(text))
 
 
+# A comment's buttons, a line of their own under its text: 回复 支持(3), 顶 踩, 举报.
+COMMENT_ACTIONS = re.compile(
+    r"^(?:(?:回复|支持|反对|举报|引用|顶|踩|点赞|赞|喜欢)\s*(?:[(（\[]\s*\d*\s*[)）\]]|\d+)?"
+    r"\s*[|｜·]?\s*)+$"
+)
+COMMENT_ACTION_MAX = 24
+# How far above its buttons a comment's dated line (作者：… 时间：…, or a name and a time) is.
+COMMENT_REACH = 3
+
+
+def comment_start(blocks: list[Block], start: int) -> int | None:
+    """The index of the first comment's dated line at or after block start, where a box of
+    comments has no heading to say so: the line over a comment's buttons (回复 支持)."""
+    for position in range(start, len(blocks)):
+        text = blocks[position].text
+        if len(text) > COMMENT_ACTION_MAX or text[:1] not in _COMMENT_ACTION_STARTS:
+            continue
+        if not COMMENT_ACTIONS.match(text):
+            continue
+        for above in range(position - 1, max(position - 1 - COMMENT_REACH, start - 1), -1):
+            line = blocks[above].text
+            if len(line) <= COMMENT_META_MAX and DATE_PATTERN.search(line):
+                return blocks[above].index
+    return None
+
+
+_COMMENT_ACTION_STARTS = frozenset("回支反举引顶踩点赞喜")
+COMMENT_META_MAX = 80
+
+
 def is_comment_heading(block: Block) -> bool:
     """网友评论, 发表评论, Leave a reply: the heading of a comment box."""
     return is_list_heading(block) and COMMENT_HEADING.search(block.text) is not None
@@ -313,7 +365,11 @@ def _dropped_sections(
         section = _section_of(page, block, tops)
         if section is not None:
             members = page.blocks_in(section)
-            if comments or not any(is_prose(b) and b.links == [] for b in members):
+            own = sum(1 for b in members if is_prose(b) and not b.links)
+            titles = sum(1 for b in members if b.link_density > 0.5)
+            # Dropped whole: comments, a list of links, or one of excerpts, each under its
+            # linked title (相关阅读: title, a line of its text, title, …).
+            if comments or not own or titles >= max(MIN_EXCERPT_ITEMS, own):
                 dropped.update(b.index for b in members)
                 continue
         dropped.add(block.index)

@@ -36,6 +36,7 @@ from .meta import (
     HeadInfo,
 )
 from .text import fold, split_list
+from .urls import is_front_page
 
 BREADCRUMB_LABEL = re.compile(
     r"(当前位置|您的位置|你的位置|您现在的位置|现在位置|所在位置|当前页面|位置)\s*[:：]"
@@ -290,7 +291,8 @@ def title_of(
     social = head.first(TITLE_META) or head.ld("headline", "name")
     segments = head.title_segments
     first_segment = segments[0] if segments else ""
-    headings = [b for b in page.blocks if b.heading and 2 <= len(b.text) <= 150]
+    # (Not a logo: a heading that is one link to the front page, <h1><a href="/">公文易</a>.)
+    headings = [b for b in page.blocks if b.heading and 2 <= len(b.text) <= 150 and not _is_logo(b)]
     headings.sort(key=lambda b: (b.element.tag, b.index))
     last = segments[-1] if len(segments) > 1 else None
     if social:
@@ -327,6 +329,10 @@ def title_of(
         parts = [p for p in re.split(r"\s*[_|｜]\s*", social) if p]
         return parts[0] if parts else social, None
     return first_segment or None, None
+
+
+def _is_logo(block: Block) -> bool:
+    return block.link_density >= 1 and len(block.hrefs) == 1 and is_front_page(block.hrefs[0])
 
 
 def _glued_cuts(segment: str) -> list[int]:

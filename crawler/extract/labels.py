@@ -191,7 +191,7 @@ LABEL_PATTERN = re.compile(rf"[【\[]?(?P<label>{_ALTERNATION})\s*(?:[:：]|[】
 # most lines with a colon hold no label, and this rules them out several times faster.
 _LABEL_HINT = re.compile(rf"(?:{_ALTERNATION})\s*[:：】\]]")
 # Characters after which a label always starts a new item.
-_SEPARATORS = frozenset(" \t(（【】[]|｜/丨。；;，,")
+_SEPARATORS = frozenset(" \t(（【】[]|｜/丨。；;，,、·")
 # Colon-less labels of a byline ("发布于 2022年11月3日 作者 青灯", "By Jane Doe"): read only on
 # short lines that carry a date, where they cannot be prose.
 BARE_LABEL = re.compile(r"(?:^|(?<=\s))(?P<label>作者|发布者|发布人|撰稿|责任编辑|编辑|来源)\s+")
@@ -213,7 +213,7 @@ COUNTER = re.compile(
 # A CMS's code for its staff after a name: 王晓武_NBJ1234.
 STAFF_CODE = re.compile(r"_[A-Za-z]{1,5}\d{2,}$")
 _AUTHOR_SLASH = re.compile(r"^[(（]?\s*文\s*[/|｜]\s*(?P<value>[^\s/|｜]{1,20})")
-_VALUE_TRIM = " \t|｜/丨·•-—,，;；)）】]【[(（"
+_VALUE_TRIM = " \t|｜/丨·•-—,，;；、)）】]【[(（"
 
 # Values that stand for "nobody in particular" (DESIGN.md: placeholders are no value). A source
 # such as 网络 or 本站原创 says something about the text and is kept.
