@@ -369,7 +369,10 @@ _DB_HELP = (
     help="json: one array; jsonl: one record a line; csv: a spreadsheet (see README).",
 )
 @click.option(
-    "-o", "--output", type=click.Path(path_type=Path), help="File to write [default: stdout]."
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="File to write, whole or not at all ('-' or none: stdout).",
 )
 @click.option("--site", help="Only articles of this site (its name as stored).")
 @click.option("--category", help="Only articles of this category (as stored).")
@@ -413,6 +416,8 @@ def export_command(
         raise InputError(str(error)) from None
     since_day = _date(since, "--since") if since else None
     until_day = _date(until, "--until") if until else None
+    if output is not None and str(output) == "-":
+        output = None  # -o -: stdout, as other tools read it
     if output is not None and output.is_dir():
         raise InputError(f"{output}: is a directory")
     db_url = _archive_url(db, must_exist=True)
@@ -422,7 +427,7 @@ def export_command(
                 site=site, category=category, published_from=since_day, published_until=until_day
             )
             count = write_records(records, stream, fmt, columns, bom=not no_bom)
-    except ArchiveError as error:
+    except (ArchiveError, ExportError) as error:
         raise InputError(str(error)) from None
     except BrokenPipeError:
         if output is not None:

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -63,8 +64,14 @@ def atomic_output(path: Path | None) -> Iterator[IO[str]]:
                 stream.flush()
             stream.detach()
         return
+    path = path.resolve() if path.is_symlink() else path  # (the link stays, its file changes)
+    if path.exists() and not path.is_file():
+        # A device, a FIFO, a folder: the rename below would put a file in its place.
+        raise ExportError(f"-o {path}: not a regular file")
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    # The file gets the mode it had, or the one a new file gets (mkstemp's is 0600).
+    os.chmod(temporary, stat.S_IMODE(path.stat().st_mode) if path.exists() else _new_file_mode())
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             yield stream
@@ -72,6 +79,13 @@ def atomic_output(path: Path | None) -> Iterator[IO[str]]:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _new_file_mode() -> int:
+    """0666 less the process's umask: what open() would have given a new file."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def _value(record: dict[str, Any], field: str) -> Any:

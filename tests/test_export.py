@@ -6,7 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sqlite3
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -218,7 +220,51 @@ def test_an_interrupted_export_leaves_no_file(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+def test_the_output_file_gets_the_mode_a_new_file_would_or_keeps_its_own(tmp_path: Path) -> None:
+    fresh, kept = tmp_path / "fresh.jsonl", tmp_path / "kept.jsonl"
+    kept.write_text("old", encoding="utf-8")
+    kept.chmod(0o640)
+    umask = os.umask(0o022)
+    try:
+        for out in (fresh, kept):
+            with atomic_output(out) as stream:
+                stream.write("{}\n")
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o644
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o640
+
+
+def test_a_symlinked_output_writes_its_target_and_keeps_the_link(
+    runner: CliRunner, archive_path: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "real.jsonl"
+    target.write_text("", encoding="utf-8")
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(target)
+    export(runner, archive_path, "--format", "jsonl", "-o", str(link))
+    assert link.is_symlink()
+    assert target.read_text(encoding="utf-8").count("\n") > 10
+
+
+def test_dash_is_stdout(runner: CliRunner, archive_path: Path, tmp_path: Path) -> None:
+    result = export(runner, archive_path, "--format", "jsonl", "-o", "-")
+    assert result.stdout.count("\n") > 10
+    assert not Path("-").exists()
+
+
 # -- the user's mistakes ------------------------------------------------------------------
+
+
+def test_an_output_that_is_no_regular_file_is_refused(
+    runner: CliRunner, archive_path: Path, tmp_path: Path
+) -> None:
+    """A FIFO (or a device) would be replaced by a file: refused, and left as it is."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    result = runner.invoke(main, ["export", "--db", str(archive_path), "-o", str(fifo)])
+    assert_one_line_error(result, str(fifo), "not a regular file")
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
 
 
 def assert_one_line_error(result: Any, *fragments: str) -> None:
