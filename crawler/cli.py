@@ -746,13 +746,33 @@ def _writable_folder(path: Path, option: str) -> Path:
 
 
 def _settings(pairs: tuple[str, ...]) -> dict[str, str]:
+    """-s NAME=VALUE pairs, each value checked against the kind of its Scrapy default (a
+    number where Scrapy reads a number), so that a typo is a one-line error, not a crash."""
+    from scrapy.settings import default_settings
+
     values = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
+        name = name.strip()
+        if not sep or not name:
             raise InputError(f"{pair}: expected NAME=VALUE")
-        values[name.strip()] = value
+        default = getattr(default_settings, name, None)
+        kind = type(default)
+        try:
+            if kind is bool:
+                if value.strip().lower() not in _BOOLEANS:
+                    raise ValueError(value)
+            elif kind in (int, float):
+                float(value)  # (DOWNLOAD_DELAY's default is 0, yet it takes 0.5)
+        except ValueError:
+            expected = "true or false" if kind is bool else "a number"
+            raise InputError(f"-s {pair}: {name} takes {expected}") from None
+        values[name] = value
     return values
+
+
+# How Scrapy's Settings.getbool reads a flag.
+_BOOLEANS = frozenset(("0", "1", "true", "false"))
 
 
 def _read_page(path: Path) -> bytes:
