@@ -333,6 +333,8 @@ def serve_command(directory: Path, port: int) -> None:
         serve(directory, port)
     except OSError as error:
         raise InputError(f"port {port}: cannot listen ({error.strerror})") from None
+    except ValueError as error:  # a broken headers.json, named in the message
+        raise InputError(str(error)) from None
 
 
 @main.command("sites")
@@ -726,6 +728,8 @@ def _archive_url(db: str | None, *, must_exist: bool = False) -> str:
 
     try:
         url = existing_archive_url(db) if must_exist else database_url(db)
+        if url in ("sqlite://", "sqlite:///:memory:", "sqlite:///%3Amemory%3A"):
+            raise ArchiveError(f"--db {db}: an in-memory database keeps nothing; give a file")
         open_archive(url).close()
     except ArchiveError as error:
         raise InputError(str(error)) from None

@@ -3,7 +3,8 @@
 To cover a new command, add its cases to BAD_INPUT: the last test fails until every
 command of `report-archiver` has at least one. Placeholders in the arguments:
 {tmp} an empty folder, {file} a plain text file, {page} a saved HTML page, {db} a real
-archive, {profiles} a folder with a broken profile, {unscheduled} a folder with a valid
+archive, {profiles} a folder with a broken profile, {badheaders} a saved site whose
+headers.json is broken, {unscheduled} a folder with a valid
 profile and no schedule, {busy} a port something already listens on.
 """
 
@@ -42,6 +43,8 @@ BAD_INPUT: list[tuple[str, list[str], str]] = [
     ("crawl", [URL, "--db", "nosuchdialect://x/y"], "nosuchdialect"),
     ("crawl", [URL, "--db", "postgresql+nosuchdriver://u@h/db"], "nosuchdriver"),
     ("crawl", [URL, "--db", "{file}"], "not a database"),
+    ("crawl", [URL, "--db", "sqlite://"], "in-memory database"),
+    ("crawl", [URL, "--db", "sqlite:///:memory:"], "in-memory database"),
     ("crawl", [URL, "--db", "{file}/a.sqlite"], "{file}"),
     ("crawl", [URL, "--max-pages", "0"], "--max-pages"),
     ("crawl", [URL, "-s", "NOEQUALS"], "expected NAME=VALUE"),
@@ -73,6 +76,7 @@ BAD_INPUT: list[tuple[str, list[str], str]] = [
     ("serve", ["{tmp}/missing"], "no such directory"),
     ("serve", ["{tmp}", "--port", "70000"], "--port"),
     ("serve", ["{tmp}", "--port", "{busy}"], "cannot listen"),
+    ("serve", ["{badheaders}", "--port", "0"], "headers.json"),
     ("sites", ["extra-argument"], "extra argument"),
     ("export", ["--db", "{tmp}/missing.sqlite"], "no such archive"),
     ("export", ["--db", "{db}", "--format", "xml"], "xml"),
@@ -108,6 +112,10 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
     tmp.mkdir()
     text = base / "notes.txt"
     text.write_text("just some words, no markup at all\n", encoding="utf-8")
+    badheaders = base / "badheaders"
+    (badheaders / "site").mkdir(parents=True)
+    (badheaders / "site" / "index.html").write_text("<p>hi</p>", encoding="utf-8")
+    (badheaders / "headers.json").write_text("{bad", encoding="utf-8")
     page = base / "page.html"
     page.write_text("<html><body><h1>工作报告</h1><p>正文。</p></body></html>", encoding="utf-8")
     profiles = base / "profiles"
@@ -127,6 +135,7 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
             "tmp": str(tmp),
             "file": str(text),
             "page": str(page),
+            "badheaders": str(badheaders),
             "db": str(db),
             "profiles": str(profiles),
             "unscheduled": str(unscheduled),
