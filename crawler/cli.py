@@ -627,7 +627,7 @@ def reparse_command(
     """
     from .archive import ArchiveError, open_archive
     from .middlewares import warc_directory
-    from .reparse import reparse_archive
+    from .reparse import reparse_archive, warc_files_found
     from .run import project_settings
 
     db_url = _archive_url(db, must_exist=True)
@@ -637,6 +637,12 @@ def reparse_command(
         raise InputError(f"{directory}: no such WARC folder")
     try:
         with open_archive(db_url) as archive:
+            found, named = warc_files_found(archive, directory)
+            if named and not found:
+                raise InputError(
+                    f"{directory}: holds none of the {named} WARC files the archive's pages "
+                    "are in (give the crawl's --warc-dir)"
+                )
             summary = reparse_archive(archive, directory, site=site, since=since_iso)
     except ArchiveError as error:
         raise InputError(str(error)) from None

@@ -57,6 +57,18 @@ def _page_locations(archive: Archive, url: str) -> list[tuple[str, WarcLocation,
     return sorted(latest.values(), key=lambda item: page_key(item[0])[1])
 
 
+def warc_files_found(archive: Archive, warc_dir: Path) -> tuple[int, int]:
+    """(found, named): how many of the WARC files the archive's pages name are in warc_dir.
+    None found of several named is a wrong folder, not a thousand failed articles."""
+    named = [
+        name
+        for (name,) in archive.query(
+            select(Page.warc_file).where(Page.warc_file.is_not(None)).distinct()
+        )
+    ]
+    return sum(1 for name in named if (warc_dir / name).is_file()), len(named)
+
+
 def reparse_archive(
     archive: Archive,
     warc_dir: Path,

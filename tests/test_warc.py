@@ -109,3 +109,22 @@ def test_a_torn_last_record_is_skipped_not_fatal(tmp_path: Path) -> None:
     path.write_bytes(whole[: len(whole) - 40])  # a crawl killed mid-write
     urls = [stored.url for _, stored in iter_responses(path)]
     assert urls[:2] == ["http://127.0.0.1/0.html", "http://127.0.0.1/1.html"]
+
+
+def test_reparse_in_a_folder_without_the_archives_warc_files_is_one_line(
+    crawled: Path, tmp_path: Path
+) -> None:
+    """A wrong --warc-dir is the user's mistake: said once, no failures recorded."""
+    from click.testing import CliRunner
+
+    from crawler.cli import main
+
+    with sqlite3.connect(crawled) as db:
+        before = db.execute("select count(*) from failures").fetchone()[0]
+    result = CliRunner().invoke(
+        main, ["reparse", "--db", str(crawled), "--warc-dir", str(tmp_path)]
+    )
+    assert result.exit_code == 2, result.output
+    assert f"{tmp_path}: holds none of the" in result.stderr
+    with sqlite3.connect(crawled) as db:
+        assert db.execute("select count(*) from failures").fetchone()[0] == before
