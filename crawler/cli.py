@@ -480,7 +480,10 @@ def search_command(query: str, db: str | None, site: str | None, limit: str, fmt
         click.echo(f"{number}. {hit.title or '(no title)'}  [{hit.site or '-'} {day}]")
         click.echo(f"   {hit.url}")
         click.echo(f"   {hit.snippet}")
-    click.echo(f"{len(hits)} result{'s' if len(hits) != 1 else ''} for {query}", err=True)
+    shown = f"{len(hits)} result{'s' if len(hits) != 1 else ''} for {query}"
+    if len(hits) == int(limit):
+        shown += f" (the best {limit}; --limit N for more)"
+    click.echo(shown, err=True)
 
 
 @main.command("stats")

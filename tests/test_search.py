@@ -187,3 +187,12 @@ def test_bad_queries(filled: str, args: list[str], fragment: str) -> None:
     assert result.exit_code == 2, result.output
     assert len(result.stderr.strip().splitlines()) == 1
     assert fragment in result.stderr
+
+
+def test_neighbouring_hits_are_marked_once() -> None:
+    """星辰 大海 over 星辰大海: one mark, not **星辰****大海**."""
+    from crawler.archive.search import _hit_pattern, parse_query, snippet
+
+    record = {"title": "t", "body": "我们的征途是星辰大海，也是脚下的土地。"}
+    marked = snippet(record, [_hit_pattern(term) for term in parse_query("星辰 大海")])
+    assert "**星辰大海**" in marked and "****" not in marked

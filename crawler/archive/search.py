@@ -292,11 +292,15 @@ def _excerpt(value: str, start: int, patterns: Sequence[re.Pattern[str]]) -> str
     spans = sorted(
         (m.start(), m.end()) for p in patterns for m in p.finditer(window) if m.end() > m.start()
     )
+    merged: list[list[int]] = []
+    for begin, finish in spans:
+        if merged and begin <= merged[-1][1]:  # touches or overlaps the last hit: one mark
+            merged[-1][1] = max(merged[-1][1], finish)
+        else:
+            merged.append([begin, finish])
     out = []
     position = 0
-    for begin, finish in spans:
-        if begin < position:  # overlaps a hit already marked
-            continue
+    for begin, finish in merged:
         out.append(window[position:begin])
         out.append(f"**{window[begin:finish]}**")
         position = finish
