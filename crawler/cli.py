@@ -164,13 +164,15 @@ def crawl_command(
     start_urls = [_start_url(url) for url in urls]
     if not start_urls and profile is None:
         raise InputError("give at least one URL or --site NAME")
-    db_url = _archive_url(db)
     overrides: dict[str, Any] = _settings(settings)
+    if frontier and jobdir is not None:
+        raise InputError("--jobdir and --frontier: a shared crawl keeps its queue in Redis")
+    # (Every folder is checked before the archive is created: a failed check leaves nothing.)
     if warc_dir is not None:
         overrides["WARC_DIR"] = str(_writable_folder(warc_dir, "--warc-dir"))
+    job_folder = _writable_folder(jobdir, "--jobdir") if jobdir is not None else None
+    db_url = _archive_url(db)
     if frontier:
-        if jobdir is not None:
-            raise InputError("--jobdir and --frontier: a shared crawl keeps its queue in Redis")
         from .frontier import CrawlConfig, FrontierError, seed
         from .frontier import crawl_name as default_name
 
@@ -196,7 +198,7 @@ def crawl_command(
         max_pages=max_pages,
         refresh=refresh,
         overrides=overrides,
-        jobdir=_writable_folder(jobdir, "--jobdir") if jobdir is not None else None,
+        jobdir=job_folder,
     )
     for line in summary.lines():
         click.echo(line)
@@ -338,11 +340,20 @@ def serve_command(directory: Path, port: int) -> None:
 
 
 @main.command("sites")
-def sites_command() -> None:
-    """List the site profiles (crawler/sites/*.toml) and whether each is valid."""
-    from .profiles import ProfileError, iter_profiles, load_profile
+@click.option(
+    "--profiles",
+    "profiles_dir",
+    type=click.Path(path_type=Path),
+    help="Folder of site profiles [default: the bundled crawler/sites].",
+)
+def sites_command(profiles_dir: Path | None) -> None:
+    """List the site profiles (crawler/sites/*.toml, or --profiles DIR) and whether each is
+    valid."""
+    from .profiles import SITES_DIR, ProfileError, iter_profiles, load_profile
 
-    for path in iter_profiles():
+    if profiles_dir is not None and not profiles_dir.is_dir():
+        raise InputError(f"--profiles {profiles_dir}: no such folder")
+    for path in iter_profiles(profiles_dir or SITES_DIR):
         try:
             profile = load_profile(path)
         except ProfileError as error:
@@ -499,7 +510,7 @@ def stats_command(db: str | None, runs: str, fmt: str) -> None:
     if fmt not in ("table", "json"):
         raise InputError(f"--format {fmt}: unknown format (one of table, json)")
     if not runs.isdigit():
-        raise InputError(f"--runs {runs}: not a whole number")
+        raise InputError(f"--runs {runs}: expected a count of runs (0 or more)")
     db_url = _archive_url(db, must_exist=True)
     try:
         with open_archive(db_url) as archive:

@@ -77,6 +77,7 @@ BAD_INPUT: list[tuple[str, list[str], str]] = [
     ("serve", ["{tmp}", "--port", "70000"], "--port"),
     ("serve", ["{tmp}", "--port", "{busy}"], "cannot listen"),
     ("serve", ["{badheaders}", "--port", "0"], "headers.json"),
+    ("sites", ["--profiles", "{tmp}/missing"], "no such folder"),
     ("sites", ["extra-argument"], "extra argument"),
     ("export", ["--db", "{tmp}/missing.sqlite"], "no such archive"),
     ("export", ["--db", "{db}", "--format", "xml"], "xml"),

@@ -154,6 +154,18 @@ def test_sites_lists_the_bundled_profiles(runner: CliRunner) -> None:
     assert result.stdout.startswith("demo\t范文工作报告网\t0 */6 * * *\thttp://127.0.0.1:8765/")
 
 
+def test_sites_checks_a_folder_of_profiles(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "good.toml").write_text(
+        'name = "good"\nstart_urls = ["http://127.0.0.1:9/"]\n', encoding="utf-8"
+    )
+    (tmp_path / "bad.toml").write_text("name = [unclosed\n", encoding="utf-8")
+    result = runner.invoke(main, ["sites", "--profiles", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("bad\tINVALID\t")
+    assert lines[1] == "good\t-\t-\thttp://127.0.0.1:9/"
+
+
 def test_export_jsonl_round_trips_the_stored_records(runner: CliRunner, tmp_path: Path) -> None:
     db = tmp_path / "archive.sqlite"
     records = []

@@ -107,7 +107,7 @@ def test_failures_by_site_and_unfinished_runs(db_url: str) -> None:
     ("args", "message"),
     [
         (["--format", "xml"], "Error: --format xml: unknown format (one of table, json)"),
-        (["--runs", "ten"], "Error: --runs ten: not a whole number"),
+        (["--runs", "ten"], "Error: --runs ten: expected a count of runs (0 or more)"),
     ],
 )
 def test_bad_options(tmp_path: Path, args: list[str], message: str) -> None:
