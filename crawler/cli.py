@@ -63,6 +63,8 @@ def main() -> None:
 )
 def extract_command(files: tuple[Path, ...], urls: tuple[str, ...]) -> None:
     """Print the record of one article as JSON; FILES are its pages, in order."""
+    from pipelines.normalize import normalize_record
+
     from .extract import ExtractError, continuation_urls, extract_article
 
     if len(urls) > len(files):
@@ -78,7 +80,11 @@ def extract_command(files: tuple[Path, ...], urls: tuple[str, ...]) -> None:
         report = extract_article(pages)
     except ExtractError as error:
         raise InputError(str(error)) from None
-    json.dump(report.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
+    record = report.to_dict()
+    # The hash the archive would keep for this record (fetched_at stays null: nothing was
+    # fetched).
+    record["content_hash"] = normalize_record(record)["content_hash"]
+    json.dump(record, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
 
 

@@ -33,6 +33,10 @@ def test_extract_prints_the_record_of_a_saved_page(runner: CliRunner) -> None:
     assert record["url"] == expected["url"]
     assert record["title"] == expected["title"]
     assert record["body"] == expected["body"]
+    # The hash an archive keeps for this record: the same as a save of it computes.
+    with open_archive("sqlite://") as archive:
+        archive.save_article(expected)
+        assert record["content_hash"] == archive.get_record(expected["url"])["content_hash"]
 
 
 def test_extract_stitches_several_files_in_order(runner: CliRunner) -> None:
