@@ -129,3 +129,33 @@ def test_abstract_and_keyword_headings_over_their_values() -> None:
     assert record.abstract == "本文讨论基层治理的数字化路径。"
     assert record.keywords == ["coastal erosion", "managed retreat"]
     assert record.body.split("\n\n") == [SENTENCE] * 3
+
+
+def test_a_poem_in_lines_is_an_article_and_keeps_a_first_line_that_is_its_title() -> None:
+    """Verses are no prose (short, unpunctuated), but under a title and a dated line they are
+    the article; an untitled poem's first line is its title and stays a line of it."""
+    lines = [
+        "等一场秋风",
+        "把山路上的落叶吹成金色",
+        "我在桥头读一封旧信",
+        "河水替我把每一个字念出声来",
+        "炊烟从村口慢慢升起",
+        "母亲站在门前喊我的乳名",
+        "那声音穿过整个秋天",
+        "落在我如今的窗台上",
+        "轻得像一片不肯落地的云",
+    ]
+    page = (
+        "<html><head><meta charset='utf-8'><title>等一场秋风_美文苑</title></head><body>"
+        "<h1>等一场秋风</h1><div class='info'>发布时间：2024-09-12</div>"
+        "<div class='text'><p>" + "<br>".join(lines) + "</p></div>"
+        "<div class='pn'><a href='/a/1.html'>上一篇：秋夜</a></div></body></html>"
+    ).encode()
+    from crawler.extract import page_kind
+
+    assert page_kind(page, "http://www.example.cn/shige/2.html") == "article"
+    assert _paragraphs_of(page) == lines
+
+
+def _paragraphs_of(page: bytes) -> list[str]:
+    return extract(page, "http://www.example.cn/shige/2.html").body.split("\n\n")

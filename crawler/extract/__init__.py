@@ -11,6 +11,7 @@ decode -> parse -> read <head> -> split the body into blocks -> find the content
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
@@ -87,6 +88,8 @@ READ_MORE = re.compile(
 # How much running text makes a page an article on its own, and with an article's frame.
 ARTICLE_PROSE = 150
 SHORT_ARTICLE_PROSE = 80
+# How many lines make a text of verses (a poem's) rather than a few scraps.
+MIN_VERSE_LINES = 4
 # A list shows at least this many title links; a front page has several headed sections of them.
 LIST_MIN_TITLES = 8
 MIN_SECTION_ITEMS = 3
@@ -358,12 +361,15 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
         credits.source = None  # 来源：<this site> is 本站, a placeholder
     if credits.author == site:
         credits.author = None  # 作者：<this site>: nobody in particular, as 佚名
+    # The title repeated over the text leaves it; a line of verse that is the title (an
+    # untitled poem's first line, one of several lines of one element) stays.
+    lines_of = Counter(id(b.element) for b in body_list)
     paragraphs = [
         b.text
         for b in body_list
         if b.index not in labelled.consumed
         and (title_block is None or b.index > title_block.index)
-        and b.text != title
+        and (b.text != title or (lines_of[id(b.element)] >= MIN_VERSE_LINES and not b.heading))
     ]
     category = category_of(
         page,
@@ -567,8 +573,13 @@ def _kind(parsed: _Parsed) -> PageKind:
     if parsed.title and _about_the_site(parsed.title.strip(" 【】[]"), parsed):
         return "other"  # the site speaking of itself, however much prose it holds
     prose = sum(b.prose_chars for b in parsed.body if is_prose(b))
-    # Enough running text is an article; a short one needs the frame of an article around it.
-    framed = prose >= ARTICLE_PROSE or (prose >= SHORT_ARTICLE_PROSE and _article_frame(parsed))
+    # Enough running text is an article; a short one needs the frame of an article around it,
+    # and so do verses, whose lines are no prose (short, unpunctuated: a poem, 板书).
+    lines = [b for b in parsed.body if not b.links]
+    verse = len(lines) >= MIN_VERSE_LINES and sum(len(b.text) for b in lines) >= SHORT_ARTICLE_PROSE
+    framed = prose >= ARTICLE_PROSE or (
+        (prose >= SHORT_ARTICLE_PROSE or verse) and _article_frame(parsed)
+    )
     if framed and not _excerpt_list(parsed):
         return "article"
     blocks = parsed.page.blocks

@@ -42,6 +42,7 @@ NAVIGATION_LINE = re.compile(
     r"分享到|分享：|分享:|扫一扫|扫描二维码|【字体|字体[:：]|字号[:：]|Previous|Next|"
     # The calls to follow an account that open and close articles copied from WeChat.
     r"点击蓝字|点击上方|长按识别|长按二维码|长按扫码|扫码关注|识别二维码|分享[、，,\s]*点赞|"
+    r"请关注[^，。]{0,16}公众号|"
     # A 范文 site's download box.
     r"点击下载|下载文档|下载本文|文档为\s*\w{2,4}\s*格式|"
     r"[-—–\s]*END[-—–\s]*$)",

@@ -595,7 +595,7 @@ def date_of(
     machine = [
         found
         for value in (
-            head.ld("datePublished", "dateCreated"),
+            head.ld("datePublished", "dateCreated", "pubDate"),  # (pubDate: Baidu MIP)
             head.first(DATE_META),
             *(stamps or ()),
         )

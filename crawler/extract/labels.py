@@ -150,7 +150,7 @@ AUTHOR_WITH_UNIT = re.compile(r"^(?P<name>[^（()]{1,20}?)\s*[（(](?P<unit>[^�
 # What a unit's name ends with; anything else in the brackets (笔名, 特约撰稿人) is no unit.
 INSTITUTION = re.compile(
     r"大学|学院|学校|中学|小学|幼儿园|党校|研究院|研究所|研究中心|科学院|社科院|委员会|政府|"
-    r"医院|公司|集团|[局厅委办署部社馆站所院]"
+    r"医院|公司|集团|中心|[局厅委办署部社馆站所院室组处科]"
 )
 # The titles after a unit's name in such brackets: 教授, 副研究员, 博士生导师 ….
 JOB_TITLE = re.compile(

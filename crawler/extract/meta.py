@@ -185,6 +185,7 @@ def _article_objects(text: str) -> list[dict[str, object]]:
             kinds = kind if isinstance(kind, list) else [kind]
             if any(
                 isinstance(k, str) and ("Article" in k or k in ("WebPage", "Report")) for k in kinds
-            ):
+            ) or (kind is None and ("pubDate" in item or "datePublished" in item)):
+                # (Baidu's MIP pages describe themselves with no @type: a dated object.)
                 found.append(item)
     return found
