@@ -63,9 +63,9 @@ def test_a_numbered_heading_named_contents_is_kept() -> None:
     assert _paragraphs(f"<div class='content'>{body}</div>")[0] == "一、目录管理"
 
 
-def test_lead_ins_naming_the_site_and_print_edition_lines_leave_the_body() -> None:
-    """A 范文 site's lead-in names itself (以下是无忧考网整理的…); a reprint ends with where
-    a newspaper printed it."""
+def test_lead_ins_naming_the_site_leave_the_body_but_a_print_edition_line_stays() -> None:
+    """A 范文 site's lead-in names itself (以下是无忧考网整理的…). Where a newspaper printed a
+    reprint is part of the text as published (people.cn's truth keeps it)."""
     for lead_in in (
         "以下是无忧考网整理的国旗下演讲稿，欢迎阅读！",
         "【#演讲稿# 导语】时间对每个人都是公平的。",
@@ -76,7 +76,7 @@ def test_lead_ins_naming_the_site_and_print_edition_lines_leave_the_body() -> No
             + f"<p>{SENTENCE}</p>" * 3
             + "<p>《光明日报》（2024年02月20日 06版）</p></div>"
         )
-        assert paragraphs == [SENTENCE] * 3, lead_in
+        assert paragraphs == [SENTENCE] * 3 + ["《光明日报》（2024年02月20日 06版）"], lead_in
 
 
 def test_a_subheading_opening_with_a_keyword_label_stays_in_the_body() -> None:

@@ -76,11 +76,6 @@ OWN_ADDRESS = re.compile(r"(?:本文|原文|文章)(?:来源|地址|链接|网�
 # The note under a theory article saying who its author is, （作者系中共中央党校教授）, and a
 # reprint's note of the title it first had, （原标题：…）.
 AUTHOR_NOTE = re.compile(r"[（(]\s*(?:作者系|作者为|作者是|作者单位|原标题[:：])[^）)]*[）)]$")
-# Where a newspaper printed the text, under a reprint: 《光明日报》（2024年02月20日 06版）.
-PRINT_EDITION = re.compile(
-    r"《[^》]{2,15}》\s*[（(]\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
-    r"\s*(?:第?\s*\d{1,2}\s*版)?\s*[）)]$"
-)
 # The label of an advertisement slot, a line of its own among the paragraphs.
 AD_LABELS = frozenset(
     ("广告", "推广", "赞助", "广告位", "AD", "Ad", "Advertisement", "ADVERTISEMENT")
@@ -269,8 +264,6 @@ def is_disclaimer(block: Block) -> bool:
         return True
     if text[:1] in "（(" and AUTHOR_NOTE.match(text) and len(text) <= 100:
         return True  # （作者系…研究员）, （原标题：…）: about the text, not the text
-    if text[:1] == "《" and len(text) <= 40 and PRINT_EDITION.match(text):
-        return True
     return (len(text) < 200 or (len(text) < 400 and text.isascii())) and (
         DISCLAIMER.search(text) is not None
         or LATIN_DISCLAIMER.search(text) is not None
