@@ -159,3 +159,20 @@ def test_a_poem_in_lines_is_an_article_and_keeps_a_first_line_that_is_its_title(
 
 def _paragraphs_of(page: bytes) -> list[str]:
     return extract(page, "http://www.example.cn/shige/2.html").body.split("\n\n")
+
+
+def test_a_title_before_a_space_and_the_sites_name_and_a_sliders_arrows() -> None:
+    """<title> 标题 湖南省某医院 (a space, no separator): the line showing the title is the
+    title, not the info line under it; a slider's ‹ › links are no breadcrumb."""
+    page = (
+        "<html><head><meta charset='utf-8'>"
+        "<title>【不忘初心】我院举办技能大赛 湖南省某某医院</title></head><body>"
+        "<div class='slider'><a href='#p'>‹</a> <a href='#n'>›</a></div>"
+        "<div class='pos'>位置：<a href='/'>首页</a> &gt; <a href='/news/'>新闻动态</a></div>"
+        "<div class='title'>【不忘初心】我院举办技能大赛</div>"
+        "<div class='info'>来源：本站原创 作者：医技药剂党支部<br>时间：2019年10月31日 23:00</div>"
+        "<div class='text'>" + f"<p>{SENTENCE}</p>" * 4 + "</div></body></html>"
+    ).encode()
+    record = extract(page, "http://www.example.cn/news/1.shtml")
+    assert record.title == "【不忘初心】我院举办技能大赛"
+    assert record.category == "新闻动态"

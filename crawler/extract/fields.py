@@ -336,9 +336,10 @@ def _is_logo(block: Block) -> bool:
 
 
 def _glued_cuts(segment: str) -> list[int]:
-    """Where a <title> segment may end its title at a bare hyphen (2023-2024学年 keeps its
-    year's hyphen: a digit on either side is no cut)."""
-    return [
+    """Where a <title> segment may end its title: at a bare hyphen (2023-2024学年 keeps its
+    year's hyphen: a digit on either side is no cut), or at a space before a site's name
+    (…技能大赛 湖南省中医药研究院附属医院)."""
+    cuts = [
         at
         for at, char in enumerate(segment)
         if char == "-"
@@ -346,6 +347,10 @@ def _glued_cuts(segment: str) -> list[int]:
         and not segment[at - 1].isdigit()
         and not segment[at + 1 : at + 2].isdigit()
     ]
+    space = segment.rfind(" ")
+    if space >= 4 and SITE_NAME.fullmatch(segment[space + 1 :]):
+        cuts.append(space)
+    return cuts
 
 
 def _line_above_info(page: Page, body_start: int) -> Block | None:
@@ -500,7 +505,10 @@ def _section_names(items: list[str], title: str | None, site: str) -> list[str]:
     return [
         item
         for item in items
-        if item not in HOME_LINKS and item not in (title, site) and item not in NOT_A_CATEGORY
+        if item not in HOME_LINKS
+        and item not in (title, site)
+        and item not in NOT_A_CATEGORY
+        and any(c.isalnum() for c in item)  # (a slider's ‹ › arrows name nothing)
     ]
 
 
