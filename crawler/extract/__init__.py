@@ -238,7 +238,11 @@ def _prepare(
         body_list = body_blocks(page, containers)
     # Comments without a heading to say so (a name and a time, the text, 回复 支持) end the
     # article: neither its body nor its labelled lines go on past them.
-    comments = comment_start(page.blocks, body_list[0].index) if body_list else None
+    comments = (
+        comment_start(page.blocks[: body_list[-1].index + LABELS_AFTER_BODY], body_list[0].index)
+        if body_list
+        else None
+    )
     if comments is not None:
         body_list = [b for b in body_list if b.index < comments]
     parsed = _Parsed(
@@ -382,7 +386,12 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
         raw=parsed.raw,
     )
     tags = list_values(values.get("tags")) or list_values(head.first(TAG_META))
-    if (not tags or category is None) and has_rel_tag(parsed.raw):
+    if (
+        (not tags or category is None)
+        # (Tag and category links lead to /tag/…, /category/…: a page linking none holds none.)
+        and ("tag" in (every_href := " ".join(parsed.links)) or "categor" in every_href)
+        and has_rel_tag(parsed.raw)
+    ):
         linked_tags, linked_categories = rel_tag_links(page.root)
         tags = tags or linked_tags
         category = category or next(iter(linked_categories), None)

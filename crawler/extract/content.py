@@ -232,17 +232,13 @@ def body_blocks(page: Page, containers: list[etree._Element]) -> list[Block]:
     for block in blocks:
         if block.index in dropped or is_navigation(block) or is_disclaimer(block):
             continue
-        opens = _opens_attachments(block)
+        opens = block.text.startswith("附件") and ATTACHMENT_HEAD.match(block.text) is not None
         listed = (attachments or opens) and ATTACHMENT_ITEM.match(block.text) is not None
         if block.link_density > 0.5 and not listed:
             continue
         kept.append(block)
         attachments = opens or listed
     return kept
-
-
-def _opens_attachments(block: Block) -> bool:
-    return block.text.startswith("附件") and ATTACHMENT_HEAD.match(block.text) is not None
 
 
 def is_navigation(block: Block) -> bool:

@@ -10,14 +10,23 @@ CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 # 2023-07-22 16:50:27, 2023/7/22 8:05, 2023.07.22, 2023年07月22日 16时50分, 2023-07-22T16:50:27+08:00,
 # 2024年3月15日 星期五 下午3:30
-DATE_PATTERN = re.compile(
-    r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
-    r"(?:\s*[（(]?(?:星期|周|礼拜)[一二三四五六日天][）)]?)?"
-    r"(?:[T\s]*(?P<half>上午|下午|晚上|中午|早上|凌晨)?\s*"
+_DAY = r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
+_TIME = (
     r"(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{1,2})\s*分?"
     r"(?:\s*[:：]\s*(?P<S>\d{1,2})\s*秒?)?(?:\.\d+)?)?"
     r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2}(?![\d]))?"
 )
+# (half is always empty here: the pattern with the weekday and the half of the day is slower
+# to try, and tried only on the lines that hold one, DATE_WITH_DAY.)
+DATE_PATTERN = re.compile(_DAY + r"(?P<half>)(?:[T\s]*" + _TIME)
+DATE_WITH_DAY = re.compile(
+    _DAY
+    + r"(?:\s*[（(]?(?:星期|周|礼拜)[一二三四五六日天][）)]?)?"
+    + r"(?:[T\s]*(?P<half>上午|下午|晚上|中午|早上|凌晨)?\s*"
+    + _TIME
+)
+# What DATE_WITH_DAY reads that DATE_PATTERN does not: a weekday or the half of the day.
+_DAY_WORDS = ("星期", "周", "礼拜", "午", "晚上", "早上", "凌晨")
 
 
 # Full-width digits and separators (２０２４－０３－１５　０８：３０), read as their ASCII twins.
@@ -127,7 +136,8 @@ def parse_date(text: str, zone: tzinfo = CHINA) -> str | None:
 
 
 def _first_iso(text: str, zone: tzinfo) -> str | None:
-    return next((found for m in DATE_PATTERN.finditer(text) if (found := _to_iso(m, zone))), None)
+    pattern = DATE_WITH_DAY if any(word in text for word in _DAY_WORDS) else DATE_PATTERN
+    return next((found for m in pattern.finditer(text) if (found := _to_iso(m, zone))), None)
 
 
 def _western_digits(text: str) -> str | None:

@@ -151,9 +151,13 @@ def read_labelled(
     """
     found = Labelled()
     for position, block in enumerate(blocks):
-        items = [item for item in read_labels(block.text) if not _is_phrase(item)]
-        if not items and position and block.text[:1] in "（(":
-            _unlabelled_byline(found, blocks[position - 1], block)
+        items = read_labels(block.text)
+        if not items:
+            if position and block.text[:1] in "（(":
+                _unlabelled_byline(found, blocks[position - 1], block)
+            continue
+        if items[0].field == "keywords":
+            items = [item for item in items if not _is_phrase(item)]
         if not items or (passed_over is not None and passed_over(block)):
             continue
         first = items[0].start

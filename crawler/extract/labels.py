@@ -257,16 +257,17 @@ def read_labels(line: str) -> list[LabelledValue]:
 
 
 def _read_labels(line: str) -> list[LabelledValue]:
-    if line[:3] in ("By ", "BY ", "by ") and len(line) <= BYLINE_MAX:
+    if line[0] in "Bb" and line[:3] in ("By ", "BY ", "by ") and len(line) <= BYLINE_MAX:
         byline = ENGLISH_BYLINE.match(line)
         if byline:
             return [LabelledValue("author", byline.group("names"), 0)]
     if ":" not in line and "：" not in line and "】" not in line and "]" not in line:
-        heading = line.strip(_VALUE_TRIM) if len(line) <= HEADING_LABEL_MAX else ""
-        named = HEADING_LABELS.get(heading) or HEADING_LABELS.get(heading.replace(" ", ""))
-        if named:
-            # "Abstract", "摘 要": a heading over its value, which the next block holds.
-            return [LabelledValue(named, "", 0)]
+        if len(line) <= HEADING_LABEL_MAX:
+            heading = line.strip(_VALUE_TRIM)
+            named = HEADING_LABELS.get(heading) or HEADING_LABELS.get(heading.replace(" ", ""))
+            if named:
+                # "Abstract", "摘 要": a heading over its value, which the next block holds.
+                return [LabelledValue(named, "", 0)]
         found: list[LabelledValue] = []
         slash = _AUTHOR_SLASH.match(line) if "/" in line else None
         if slash:
