@@ -404,3 +404,44 @@ def test_an_iis_sites_case_variants_and_page_1_links_make_one_whole_article(
     assert len(records) == 1
     assert "第二页：" in records[0]["body"] and len(records[0]["pages"]) == 2
     assert "/show.asp?id=7&page=1" not in asked
+
+
+def test_image_maps_frames_backslashes_and_a_gbk_query_lead_to_articles(tmp_path: Path) -> None:
+    """A frames-only front page; a hub whose links are an image map's areas and a
+    backslashed path; a GBK page linking a query written in Chinese, which goes out
+    GBK-encoded as a browser sends it; a WPS document, never fetched."""
+    root = tmp_path / "root"
+    site = root / "site"
+    write(
+        site,
+        "/index.html",
+        "<html><frameset cols='20%,80%'><frame src='/menu.html'><frame src='/hub.html'>"
+        "</frameset></html>",
+    )
+    write(site, "/menu.html", "<html><body><a href='/hub.html'>专题</a></body></html>")
+    write(
+        site,
+        "/hub.html",
+        "<html><body><img usemap='#m'><map name='m'><area href='/a/1.html' shape='rect'></map>"
+        "<a href='\\a\\2.html'>第二篇</a><a href='/doc/plan.wps'>下载</a>"
+        "<a href='/gbk.html'>GBK</a></body></html>",
+    )
+    write(site, "/a/1.html", article("一篇工作总结"))
+    write(site, "/a/2.html", article("另一篇述职报告"))
+    gbk_hub = (
+        "<html><head><meta charset='gbk'></head><body>"
+        "<a href='/show.php?id=4&kw=工作报告'>工作报告</a></body></html>"
+    )
+    (site / "gbk.html").write_bytes(gbk_hub.encode("gbk"))
+    write(site, "/doc/plan.wps", "not a page")
+    db = tmp_path / "archive.sqlite"
+    with ReplayServer(root) as server:
+        server.start()
+        result = run_cli("crawl", server.url + "/", "--db", str(db))
+        assert result.returncode == 0, result.stderr[-3000:]
+        asked = [target for _, target, _ in server.requests]
+        with open_archive(str(db)) as archive:
+            stored = {urlsplit(r["url"]).path for r in archive.iter_records()}
+    assert stored == {"/a/1.html", "/a/2.html"}
+    assert "/show.php?id=4&kw=%B9%A4%D7%F7%B1%A8%B8%E6" in asked
+    assert "/doc/plan.wps" not in asked and "//a/2.html" not in asked

@@ -221,7 +221,7 @@ def _prepare(
     overrides = _override_texts(root, rules)
     # Read before segment() drops scripts and hidden elements from the tree.
     field_texts = _field_texts(overrides)
-    links = cast("list[str]", _LINK_HREFS(root))
+    links = cast("list[str]", _LINK_HREFS(root)) + head.other_links
     # (Looked for only where the bytes hold an <option>: the walk below drops <select>.)
     options: list[tuple[str, str]] = []
     if b"<option" in body or b"<OPTION" in body or b"<Option" in body:

@@ -85,6 +85,7 @@ class HeadInfo:
     meta: dict[str, str] = field(default_factory=dict)  # lower-cased name/property -> content
     json_ld: list[dict[str, object]] = field(default_factory=list)  # Article-like objects
     canonical: str = ""  # <link rel="canonical" href>, as written
+    other_links: list[str] = field(default_factory=list)  # <area href>, <frame src>
     base: str = ""  # <base href>, as written: what the page's relative links start from
     # A pager a script draws (TRS's createPageHTML): (page count, file prefix, extension).
     script_pager: tuple[int, str, str] | None = None
@@ -124,12 +125,20 @@ class HeadInfo:
 
 
 def read_head(root: etree._Element) -> HeadInfo:
-    """Title, meta tags and JSON-LD objects of the page (also when misplaced in <body>)."""
+    """Title, meta tags and JSON-LD objects of the page (also when misplaced in <body>), and
+    the links no <a> holds, read in the same walk of the tree."""
     info = HeadInfo()
     title_seen = canonical_seen = False
     # One walk of the tree for these tags rather than one walk each.
-    for element in root.iter("title", "link", "meta", "script", "base"):
+    for element in root.iter("title", "link", "meta", "script", "base", "area", "frame"):
         tag = element.tag
+        if tag == "area" or tag == "frame":
+            # Links outside <a>: an image map's areas, a frameset's frames (a site whose front
+            # page is frames and nothing else).
+            target = element.get("href" if tag == "area" else "src")
+            if target:
+                info.other_links.append(target)
+            continue
         if tag == "meta":
             key = element.get("property") or element.get("name") or element.get("itemprop")
             content = element.get("content")

@@ -51,7 +51,12 @@ from crawler.profiles import SiteProfile, find_profile
 from crawler.resilience import failure_reason
 from pipelines.store import archive_of
 
-_IGNORED_SUFFIXES = tuple(f".{ext}" for ext in IGNORED_EXTENSIONS)
+# Scrapy's list of media and document types, and the documents Chinese sites offer besides:
+# WPS Office's, CNKI's CAJ, Apabi's CEB, e-books and plain text.
+_DOCUMENT_EXTENSIONS = ("wps", "et", "dps", "caj", "nh", "kdh", "ceb", "epub", "djvu", "mobi")
+_IGNORED_SUFFIXES = tuple(
+    f".{ext}" for ext in (*IGNORED_EXTENSIONS, *_DOCUMENT_EXTENSIONS, "txt", "chm")
+)
 # Links to pages that only repeat an article or hold none: the print version of an article
 # (print.php?aid=, /print/, ?action=print, EmpireCMS /e/DoPrint/), a comment-reply copy
 # (WordPress ?replytocom=), comment and guestbook pages (DedeCMS /plus/feedback.php?aid=),
@@ -246,7 +251,7 @@ class ReportsSpider(scrapy.Spider):
                 )
                 yield self._request(first, self.parse)
                 skip = frozenset((*analysis.continuation_urls, first))
-                yield from self._follow(analysis.base_url, analysis.links, skip)
+                yield from self._follow(analysis, skip)
                 return
             original = self._original_of(response, analysis)
             if original:
@@ -263,7 +268,7 @@ class ReportsSpider(scrapy.Spider):
                 # stitching fetches: following them here too would fetch them twice.)
                 pages = same_article_pages(original, analysis.links, base=analysis.base_url)
                 skip = frozenset((original, *analysis.continuation_urls, *pages))
-                yield from self._follow(analysis.base_url, analysis.links, skip)
+                yield from self._follow(analysis, skip)
                 return
             article = ArticleInProgress(
                 response.url, _validators(response), meta=local_meta(response.meta)
@@ -278,9 +283,7 @@ class ReportsSpider(scrapy.Spider):
                 yield self._item(analysis.report, article)
         # The article's own pager is fetched by the chain above (unfiltered, so the
         # duplicate filter never sees those URLs): following it again would fetch them twice.
-        yield from self._follow(
-            analysis.base_url, analysis.links, frozenset(analysis.continuation_urls)
-        )
+        yield from self._follow(analysis, frozenset(analysis.continuation_urls))
 
     def parse_continuation(self, response: Response, article: ArticleInProgress) -> Iterator[Any]:
         analysis = self._analyse(response, article_url=article.first_url)
@@ -407,17 +410,17 @@ class ReportsSpider(scrapy.Spider):
 
     # -- links ---------------------------------------------------------------------------
 
-    def _follow(
-        self, base: str, hrefs: list[str], skip: frozenset[str]
-    ) -> Iterator[scrapy.Request]:
-        for href in hrefs:
-            url = self._followable(base, href)
+    def _follow(self, analysis: PageAnalysis, skip: frozenset[str]) -> Iterator[scrapy.Request]:
+        for href in analysis.links:
+            url = self._followable(analysis.base_url, href)
             if not url or url in skip:
                 continue
             # Menus and side lists repeat on every page: the scheduler would drop the
             # request as a duplicate, after costing as much as a new one to build.
             if not self._seen_recently(url):
-                yield self._request(url, self.parse)
+                # (A query written in Chinese on a GBK page goes out GBK-encoded, as a
+                # browser sends it: ?kw=工作报告 is %B9%A4%D7%F7…, not UTF-8's.)
+                yield self._request(url, self.parse, analysis.encoding)
 
     def _seen_recently(self, url: str) -> bool:
         """Whether url was requested lately (and remember that it is now)."""
@@ -447,6 +450,8 @@ class ReportsSpider(scrapy.Spider):
         href = href.strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
             return None
+        if "\\" in href:
+            href = href.replace("\\", "/")  # \html\a.html: a browser reads the slashes so
         try:
             url = urljoin(base, href).split("#", 1)[0]
             parts = urlsplit(url)
@@ -468,8 +473,10 @@ class ReportsSpider(scrapy.Spider):
         # asked for once, at its plain address.
         return first_page_address(without_tracking(url))
 
-    def _request(self, url: str, callback: Any) -> scrapy.Request:
-        return scrapy.Request(url, callback=callback, errback=self.fetch_failed)
+    def _request(self, url: str, callback: Any, encoding: str = "utf-8") -> scrapy.Request:
+        return scrapy.Request(
+            url, callback=callback, errback=self.fetch_failed, encoding=encoding
+        )
 
     # -- failures ------------------------------------------------------------------------
 
