@@ -349,6 +349,13 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
     # The lines between the title and the body: where an unlabelled date may stand.
     # (A forum's edit notice there, 本帖最后由 … 编辑, dates an edit, not the article.)
     header = [b for b in page.blocks[start : max(first_body, start + 1)] if not is_disclaimer(b)]
+    # (Where the container holds the title too, the dated line under it is the body's first
+    # block after the title: a line with no sentence in it is the info line, not the text.)
+    text_start = next(
+        (b for b in body_list if title_block is not None and b.index > title_block.index), None
+    )
+    if text_start is not None and first_body <= start and "。" not in text_start.text:
+        header.append(text_start)
     # <time datetime> stamps between the title and the body's start.
     stamps = [stamp for at, stamp in page.times if start <= at <= first_body]
     values = labelled.values

@@ -65,6 +65,7 @@ DISCLAIMER = re.compile(
     r"侵权请|侵删|转载请注明|转载请保留|未经授权|未经许可|本站仅提供|仅供参考|不代表本站|©|"
     # A forum's edit notice; a 范文 site's lead-in ("以下是小编为大家整理的…，欢迎阅读参考").
     r"本帖最后由|为大家整理|为大家收集|为大家搜集|小编整理|小编收集|小编为大家|"
+    r"本站部分内容|用户上传分享|"
     # … and the lead-ins that name the site instead (以下是无忧考网整理的…, 为您整理了…) or
     # mark themselves so (【#演讲稿# 导语】).
     r"以下是[^，。！？\s]{0,12}(?:整理|收集|搜集|精选|推荐)的|为您整理|为你整理|为您精心|"
@@ -137,7 +138,7 @@ def find_containers(
     # (Never a box that opens with 网友评论 or 相关阅读: its prose is comments or excerpts,
     # however much of it there is beside a short page of the article.)
     top = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:6]
-    ranked = [item for item in top if not _opens_with_list_heading(page, item[0])] or top[:1]
+    ranked = [item for item in top if not _opens_with_box(page, item[0])] or top[:1]
     best, best_score = max(
         ((element, score * (1.0 - page.link_density(element))) for element, score in ranked),
         key=lambda item: item[1],
@@ -169,6 +170,15 @@ def find_containers(
     if len(chosen) == 1:
         chosen.extend(_repeated_pages(page, best, scores))
     return chosen
+
+
+def _opens_with_box(page: Page, element: etree._Element) -> bool:
+    """Whether element opens with 网友评论, 相关阅读 …: a box of comments or excerpts. (Not
+    with 目录: an article opening with its table of contents is still the article.)"""
+    inside = page.blocks_in(element)
+    if not inside or not is_list_heading(inside[0]):
+        return False
+    return inside[0].text.replace(" ", "").strip(_HEADING_FRAME) not in BOX_LABELS
 
 
 def _opens_with_list_heading(page: Page, element: etree._Element) -> bool:
@@ -238,7 +248,34 @@ def body_blocks(page: Page, containers: list[etree._Element]) -> list[Block]:
             continue
         kept.append(block)
         attachments = opens or listed
+    return _without_footer(kept)
+
+
+def _without_footer(kept: list[Block]) -> list[Block]:
+    """The body without a site footer a template copied inside the text's container: from its
+    first footer line (an ICP number, 网站标识码, 版权所有 …) among the last lines on, and the
+    few short lines just above it (主办单位：…, 关于本站, a row of the site's links)."""
+    tail = len(kept) - FOOTER_REACH
+    for position in range(max(tail, 1), len(kept)):
+        text = kept[position].text
+        last = position == len(kept) - 1
+        if len(text) <= FOOTER_LINE_MAX and (
+            FOOTER_MARK.search(text) or (last and text.startswith(("主办单位", "主办：")))
+        ):
+            cut = position
+            while cut > 0 and position - cut < FOOTER_LINES_ABOVE and _footer_line(kept[cut - 1]):
+                cut -= 1
+            return kept[:cut]
     return kept
+
+
+def _footer_line(block: Block) -> bool:
+    """A footer's line over its mark: a row of the site's links (关于我们 | 网站地图 | …) or a
+    short line without a sentence (主办单位：…)."""
+    text = block.text
+    if text.count("|") >= 3:
+        return True
+    return len(text) <= 40 and not any(mark in text for mark in "。！？；!?")
 
 
 def is_navigation(block: Block) -> bool:
@@ -270,6 +307,14 @@ def is_disclaimer(block: Block) -> bool:
 # The share of the winner's score a sibling needs to be taken as more of the text.
 SIBLING_SHARE = 0.3
 SAME_SHAPE_SHARE = 0.1
+# A site footer's marks: its ICP licence, the government site code, its copyright (spaced out
+# too), the browser it wants.
+FOOTER_MARK = re.compile(
+    r"ICP[备证]|网站标识码|公网安备|版\s*权\s*所\s*有|建议使用.{0,20}(?:分辨率|浏览器)|技术支持[:：]"
+)
+FOOTER_REACH = 8  # the last lines of the body where a footer is looked for
+FOOTER_LINE_MAX = 200
+FOOTER_LINES_ABOVE = 3  # short lines over the footer's mark that are the footer's too
 # How many linked titles a headed box of excerpts shows at least.
 MIN_EXCERPT_ITEMS = 3
 # A 公文's list of its attachments, part of the document even where each is a download link:
@@ -364,7 +409,9 @@ def _dropped_sections(
                 continue
         dropped.add(block.index)
         for after in blocks[position + 1 :]:
-            if is_prose(after) and not comments:
+            # (A list ends at its first line that is no link: 各位领导、同事们： under a 目录
+            # of anchor links is the text's.)
+            if not comments and (is_prose(after) or not after.links):
                 break
             dropped.add(after.index)
     return dropped

@@ -80,6 +80,8 @@ class Labelled:
     blocks: dict[str, Block] = field(default_factory=dict)  # the block each value came from
     consumed: set[int] = field(default_factory=set)  # blocks that are metadata, not body
     prefixes: list[str] = field(default_factory=list)  # text before the labels of info lines
+    # The dates that open info lines before their labels (2023-06-12 08:30 来源：…).
+    dated: list[str] = field(default_factory=list)
     # Values of weaker labels that a stronger one outranked (编辑 beside 责任编辑), by field.
     outranked: dict[str, str] = field(default_factory=dict)
 
@@ -172,6 +174,8 @@ def read_labelled(
         found.consumed.add(block.index)
         if undated:
             found.prefixes.append(undated)
+        if prefix and prefix != undated:
+            found.dated.append(prefix)  # 2023年06月12日08:30 来源：…: the line's own date
         for item in items:
             if item.field in _VALUE_BELOW and not item.value and len(items) == 1:
                 # "【摘要】" on a line of its own: the value is the next block (a database's
@@ -319,7 +323,8 @@ def title_of(
     wanted.update(first_segment[:cut] for cut in _glued_cuts(first_segment))
     showing = [b for b in page.blocks if b.text in wanted and b.link_density < 1]
     if showing:
-        block = max(showing, key=lambda b: len(b.text))
+        # (og:title's own words first: the site's name in <title> may be the longer part.)
+        block = max(showing, key=lambda b: (b.text == social, len(b.text)))
         return block.text, block
     h1 = [b for b in headings if b.element.tag == "h1"]
     if len(h1) == 1:
@@ -624,6 +629,10 @@ def date_of(
             for block in header
             if len(block.text) <= 100 and (found := parse_date(block.text, zone))
         ),
+        None,
+    ) or next(
+        # An info line under the text: its date before its labels (时间 unlabelled).
+        (found for text in labelled.dated if (found := parse_date(text, zone))),
         None,
     )
     if machine:

@@ -279,6 +279,9 @@ def _read_labels(line: str) -> list[LabelledValue]:
         # Long lines are prose unless they open with a label (an abstract, a keyword line).
         return []
     matches = _label_matches(line)
+    if not matches and len(line) <= BYLINE_MAX and _BYLINE_DATE.search(line):
+        # A colon-less byline whose only colon is its time's: 发布于 2023/6/28 18:05 作者 老周.
+        return _bare_labels(line)
     found = []
     slash = _AUTHOR_SLASH.match(line)
     if slash:

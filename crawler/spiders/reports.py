@@ -474,9 +474,7 @@ class ReportsSpider(scrapy.Spider):
         return first_page_address(without_tracking(url))
 
     def _request(self, url: str, callback: Any, encoding: str = "utf-8") -> scrapy.Request:
-        return scrapy.Request(
-            url, callback=callback, errback=self.fetch_failed, encoding=encoding
-        )
+        return scrapy.Request(url, callback=callback, errback=self.fetch_failed, encoding=encoding)
 
     # -- failures ------------------------------------------------------------------------
 
