@@ -408,10 +408,11 @@ def _dropped_sections(
                 dropped.update(b.index for b in members)
                 continue
         dropped.add(block.index)
+        # A table of contents (目录, links to the text's own anchors) ends at its first line
+        # that is no link: 各位领导、同事们： under it is the text's.
+        contents = all(h.startswith("#") for b in following for h in b.hrefs)
         for after in blocks[position + 1 :]:
-            # (A list ends at its first line that is no link: 各位领导、同事们： under a 目录
-            # of anchor links is the text's.)
-            if not comments and (is_prose(after) or not after.links):
+            if not comments and (is_prose(after) or (contents and not after.links)):
                 break
             dropped.add(after.index)
     return dropped
