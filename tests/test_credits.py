@@ -194,3 +194,14 @@ def test_a_journals_unlabelled_byline_over_its_units() -> None:
         "1.鄂东师范学院 教育学院，湖北 黄冈 438000；2.华中师范大学 教师教育学院"
     )
     assert record.body.startswith("第1段")
+
+
+def test_a_reports_signature_names_its_author_and_stays_in_the_text() -> None:
+    page = (
+        "<html><head><meta charset='utf-8'><title>个人述职报告_范文网</title></head><body>"
+        f"<h1>个人述职报告</h1><div class='content'>{PARAGRAPHS}"
+        "<p>述职人：孙立群</p><p>2023年12月15日</p></div></body></html>"
+    ).encode()
+    record = extract(page, "http://www.fanwen.example/a/2.html")
+    assert record.credits.author == "孙立群"
+    assert record.body.split("\n\n")[-2:] == ["述职人：孙立群", "2023年12月15日"]

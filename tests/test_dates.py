@@ -127,3 +127,21 @@ def test_a_date_closing_the_text_dates_it_when_nothing_else_does() -> None:
     record = extract(page, "https://www.info.example.hk/gia/general/202403/15/P1.htm")
     assert record.published_at == "2024-03-15T00:00:00+08:00"
     assert "完" not in record.body.split("\n\n")
+
+
+def test_a_date_line_over_the_title_dates_the_post_not_its_comments() -> None:
+    """Z-Blog's theme shows the post's date over its title; its comments are 发布于 too."""
+    from crawler.extract import extract
+
+    page = (
+        "<html><head><meta charset='utf-8'><title>读后感-静思范文</title></head><body>"
+        "<h4 class='post-date'>2023年10月8日</h4><h2 class='post-title'>读后感</h2>"
+        "<div class='post-body'>"
+        + "<p>今年以来，我们围绕中心工作，扎实推进各项任务，取得了明显成效。</p>"
+        * 4
+        + "</div><ul class='comments'><li><p>写得很好。</p><p>发布于 2023-10-09 21:14:05</p></li>"
+        "</ul></body></html>"
+    ).encode()
+    assert extract(page, "https://www.example.cn/post/12.html").published_at == (
+        "2023-10-08T00:00:00+08:00"
+    )

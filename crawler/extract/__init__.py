@@ -311,6 +311,8 @@ def _override_texts(root: etree._Element, rules: FieldRules) -> dict[str, list[e
     return found
 
 
+# How long the line over the title may be to be read for the article's date.
+DATE_ABOVE_MAX = 30
 # How many blocks after the body's end may still be its labelled lines (a paper database's
 # rows of 作者, 作者单位, 关键词, 分类号, 基金项目, 在线出版日期 under the abstract).
 LABELS_AFTER_BODY = 24
@@ -356,6 +358,11 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
     )
     if text_start is not None and first_body <= start and "。" not in text_start.text:
         header.append(text_start)
+    if title_block is not None and title_block.index:
+        # Last, a date line just over the title (Z-Blog's <h4 class="post-date">).
+        above = page.blocks[title_block.index - 1]
+        if len(above.text) <= DATE_ABOVE_MAX and not above.links:
+            header.append(above)
     # <time datetime> stamps between the title and the body's start.
     stamps = [stamp for at, stamp in page.times if start <= at <= first_body]
     values = labelled.values

@@ -171,7 +171,8 @@ def read_labelled(
         metadata_line = first <= 1 or (len(block.text) < 120 and len(undated) <= 20)
         if not metadata_line:
             continue
-        found.consumed.add(block.index)
+        if any(item.field != "signed" for item in items):
+            found.consumed.add(block.index)  # (a signature line stays in the text)
         if undated:
             found.prefixes.append(undated)
         if prefix and prefix != undated:

@@ -33,6 +33,9 @@ LABELS: dict[str, tuple[str, ...]] = {
     ),
     # Who put the text on the site: its author only where no byline names one.
     "author?": ("发布者", "发布人"),
+    # A report's signature under its text (述职人：孙立群): its author where no byline names
+    # one; the line stays in the text, whose closing it is.
+    "signed": ("述职人", "汇报人", "报告人", "发言人", "演讲人"),
     "source": (
         "文章来源",
         "信息来源",
@@ -144,6 +147,7 @@ HEADING_LABEL_MAX = 12
 # the unit an author's byline names in brackets (AUTHOR_WITH_UNIT), read where no 作者单位
 # line does.
 WEAKER_FIELDS = {name: name[:-1] for name in LABELS if name.endswith("?")}
+WEAKER_FIELDS["signed"] = "author"
 WEAKER_FIELDS["author_unit?"] = "author_unit"
 # 作者：林晓（中国人民大学马克思主义学院教授）: the name, and in brackets where the author works.
 AUTHOR_WITH_UNIT = re.compile(r"^(?P<name>[^（()]{1,20}?)\s*[（(](?P<unit>[^（()）]{2,60})[）)]$")
