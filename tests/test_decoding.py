@@ -157,3 +157,27 @@ def test_a_frameset_pages_fallback_text_is_no_body() -> None:
     ).encode()
     report = extract(body, "http://example.cn/")
     assert "<body>" not in report.body
+
+
+def test_pathological_markup_loses_no_text_and_raises_nothing() -> None:
+    """300 unclosed <font> tags (an old editor's output) nest deeper than libxml2's default
+    limit, past which it drops the rest of the page; a JSON-LD nested a thousand levels deep
+    would raise RecursionError."""
+    lines = "".join(f"<font color=red>第{n}行：{REPORT_LINE}<br>" for n in range(300))
+    deep = "[" * 1200 + "]" * 1200
+    body = (
+        "<html><head><meta charset='utf-8'><title>工作报告_范文网</title>"
+        f"<script type='application/ld+json'>{deep}</script></head><body>"
+        f"<h1>工作报告</h1><div class='text'>{lines}</div></body></html>"
+    ).encode()
+    paragraphs = extract(body, "http://example.cn/a/1.html").body.split("\n\n")
+    assert paragraphs[-1] == f"第299行：{REPORT_LINE}"
+
+
+def test_a_pager_of_ten_thousand_links_is_no_articles() -> None:
+    """An article's pages stop at MAX_PAGES whatever names them (?page=, routes, folders)."""
+    from crawler.extract.urls import MAX_PAGES, same_article_pages
+
+    hrefs = [f"show.php?id=1&page={n}" for n in range(1, 10_000)]
+    pages = same_article_pages("http://example.cn/show.php?id=1", hrefs)
+    assert len(pages) == MAX_PAGES - 1  # pages 2 to 50

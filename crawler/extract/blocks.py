@@ -227,6 +227,9 @@ def _html_parser() -> etree.HTMLParser:
         no_network=True,
         recover=True,
         collect_ids=False,  # nothing looks elements up by id; the table costs parse time
+        # libxml2 otherwise stops, silently, at 256 levels of nesting (300 unclosed <font>
+        # tags on an old page) or a text of 10 MB, and the rest of the page is lost.
+        huge_tree=True,
     )
 
 

@@ -68,6 +68,10 @@ PERSON_LINK = re.compile(r"user|author|space|member|/u/|uid=|blogger", re.IGNORE
 THREAD_TAG = re.compile(r"^(?:\[[^\]]{1,6}\]|【[^】]{1,6}】)\s*")
 # How far above the body an info line may stand for the line over it to be taken as the title.
 INFO_REACH = 3
+# How long a <title> part may be, and how many bare hyphens in it are tried, for a title glued
+# to its channel (a title is short; a page of hyphenated words is not worth the prefixes).
+GLUED_TITLE_MAX = 200
+MAX_CUTS = 6
 # The longest site name read from after a bare hyphen in <title>.
 GLUED_SITE_MAX = 12
 
@@ -321,7 +325,8 @@ def title_of(
     # site's name comes after it or (鹤川市人民医院--院长述职报告) before.
     wanted = {t for t in (*segments, social, full) if t}
     # (标题-期刊-万方数据知识服务平台: a channel glued to the title by a bare hyphen too.)
-    wanted.update(first_segment[:cut] for cut in _glued_cuts(first_segment))
+    if len(first_segment) <= GLUED_TITLE_MAX:
+        wanted.update(first_segment[:cut] for cut in _glued_cuts(first_segment)[:MAX_CUTS])
     showing = [b for b in page.blocks if b.text in wanted and b.link_density < 1]
     if showing:
         # (og:title's own words first: the site's name in <title> may be the longer part.)

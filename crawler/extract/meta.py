@@ -54,6 +54,7 @@ INVERTED_NAME = re.compile(r"^(?P<last>[A-Z][\w'’-]+),\s*(?P<first>[A-Z][\w.'�
 # Meta names a page repeats, one value a tag (a paper's authors): their values are joined
 # (with 、, or "; " between Latin names, which hold commas of their own).
 REPEATED_META = frozenset(("citation_author", "citation_author_institution", "article:tag"))
+MAX_REPEATED = 100  # a paper's authors, a post's tags: more is a broken page
 
 # Separators between an article title and the site / channel names in <title>.
 TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|--|\s[-–—·•]\s|\s*——\s*|\s*—\s*|\s*–\s*)\s*")
@@ -129,6 +130,7 @@ def read_head(root: etree._Element) -> HeadInfo:
     the links no <a> holds, read in the same walk of the tree."""
     info = HeadInfo()
     title_seen = canonical_seen = False
+    repeated: dict[str, list[str]] = {}  # (joined once at the end: += would copy each time)
     # One walk of the tree for these tags rather than one walk each.
     for element in root.iter("title", "link", "meta", "script", "base", "area", "frame"):
         tag = element.tag
@@ -149,9 +151,10 @@ def read_head(root: etree._Element) -> HeadInfo:
                     value = INVERTED_NAME.sub(r"\g<first> \g<last>", value)
                 if key not in info.meta:
                     info.meta[key] = value
-                elif key in REPEATED_META:
-                    latin = value.isascii() and info.meta[key].isascii()
-                    info.meta[key] += ("; " if latin else "、") + value
+                    if key in REPEATED_META:
+                        repeated[key] = [value]
+                elif key in REPEATED_META and len(repeated[key]) < MAX_REPEATED:
+                    repeated[key].append(value)
         elif tag == "title":
             if not title_seen:
                 title_seen = True
@@ -172,6 +175,9 @@ def read_head(root: etree._Element) -> HeadInfo:
             if drawn:
                 count, prefix, extension = drawn.group("count", "prefix", "ext")
                 info.script_pager = (int(count), prefix, extension)
+    for key, values in repeated.items():
+        latin = all(value.isascii() for value in values)
+        info.meta[key] = ("; " if latin else "、").join(values)
     return info
 
 
@@ -179,7 +185,7 @@ def _article_objects(text: str) -> list[dict[str, object]]:
     """The objects of a JSON-LD script that describe a page or an article."""
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # (a thousand nested arrays: no article either)
         return []
     stack = [data]
     found: list[dict[str, object]] = []

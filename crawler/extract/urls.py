@@ -50,7 +50,9 @@ _FOLDER_PAGE = re.compile(
 # /2023/06/28/slug/2/ and /article/slug/page/2: a small number as the last path segment, after
 # a segment that is not a number itself (so /2023/06/28/ is no page 28 of /2023/06/).
 _DIR_PAGE = re.compile(
-    r"^(?P<stem>.*/(?!page/)[^/]*[^/\d][^/]*)/(?:page/)?(?P<n>[1-9]\d?)(?P<slash>/?)$"
+    # (The lookahead makes "a segment not all digits" one pass: [^/]*[^/\d][^/]* would try
+    # every split of a long segment.)
+    r"^(?P<stem>.*/(?!page/)(?=[^/]*[^/\d])[^/]+)/(?:page/)?(?P<n>[1-9]\d?)(?P<slash>/?)$"
 )
 
 
@@ -254,7 +256,8 @@ def same_article_pages(
                 # ?page=1 is the article's bare URL; a path's -1 (PHPCMS show-12-345-1.html)
                 # is the first page's own name and stays.
                 absolute = key
-            found.setdefault(other_number, absolute)
+            if other_number <= MAX_PAGES:  # (a pager of 10,000 ?page= links is no article's)
+                found.setdefault(other_number, absolute)
     # The numbering to follow: a later page's URL, linked or this one.
     numbered = [found[n] for n in found if n > 1] + ([url] if number > 1 else [])
     if numbered and total <= MAX_PAGES:
