@@ -381,7 +381,8 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
         credits.author = None  # 作者：<this site>: nobody in particular, as 佚名
     # The title repeated over the text leaves it; a line of verse that is the title (an
     # untitled poem's first line, one of several lines of one element) stays.
-    lines_of = Counter(id(b.element) for b in body_list)
+    repeated = any(b.text == title for b in body_list)
+    lines_of = Counter(id(b.element) for b in body_list) if repeated else Counter()
     paragraphs = [
         b.text
         for b in body_list
