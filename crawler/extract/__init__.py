@@ -40,7 +40,6 @@ from .fields import (
     author_unit_fallback,
     category_of,
     date_of,
-    has_rel_tag,
     list_values,
     read_labelled,
     rel_tag_links,
@@ -173,8 +172,8 @@ class _Parsed:
     # A pager drawn as a drop-down (<select> of 第1页/共3页 …): (text, value) of its options.
     options: list[tuple[str, str]] = field(default_factory=list)
     # The page's bytes, asked only when a field needs markup the tree walk does not keep: a
-    # trail the markup calls a breadcrumb, rel="tag" links. (A scan of the bytes costs a tenth
-    # of the parse on a large page: done for the pages that lack those fields otherwise.)
+    # trail the markup calls a breadcrumb. (A scan of the bytes costs a tenth of the parse on
+    # a large page: done for the pages that lack a trail otherwise.)
     raw: bytes = b""
     comments: int | None = None  # the index of the block where comments start, if known
     base: str = ""  # the URL relative links resolve against (set from <base href> or url)
@@ -311,6 +310,8 @@ def _override_texts(root: etree._Element, rules: FieldRules) -> dict[str, list[e
     return found
 
 
+# What the address of a tag's or a category's page holds (/tag/…, ?tag=, tags.php, /category/).
+_TAG_HREFS = ("/tag", "tag=", "tags.", "/categor")
 # How long the line over the title may be to be read for the article's date.
 DATE_ABOVE_MAX = 30
 # How many blocks after the body's end may still be its labelled lines (a paper database's
@@ -401,12 +402,7 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
         raw=parsed.raw,
     )
     tags = list_values(values.get("tags")) or list_values(head.first(TAG_META))
-    if (
-        (not tags or category is None)
-        # (Tag and category links lead to /tag/…, /category/…: a page linking none holds none.)
-        and ("tag" in (every_href := " ".join(parsed.links)) or "categor" in every_href)
-        and has_rel_tag(parsed.raw)
-    ):
+    if (not tags or category is None) and _links_tags(parsed.links):
         linked_tags, linked_categories = rel_tag_links(page.root)
         tags = tags or linked_tags
         category = category or next(iter(linked_categories), None)
@@ -434,6 +430,13 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
         elif name in ("title", "category"):
             setattr(report, name, text)
     return report
+
+
+def _links_tags(links: list[str]) -> bool:
+    """Whether some link leads to a tag's or a category's page (/tag/…, ?tag=, /category/):
+    a page linking none holds no rel="tag" link worth a search of the tree."""
+    every_href = " ".join(links)
+    return any(hint in every_href for hint in _TAG_HREFS)
 
 
 def cut_off(body: bytes) -> bool:

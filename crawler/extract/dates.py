@@ -26,7 +26,7 @@ DATE_WITH_DAY = re.compile(
     + _TIME
 )
 # What DATE_WITH_DAY reads that DATE_PATTERN does not: a weekday or the half of the day.
-_DAY_WORDS = ("星期", "周", "礼拜", "午", "晚上", "早上", "凌晨")
+_DAY_WORDS = re.compile("星期|周|礼拜|午|晚上|早上|凌晨")
 
 
 # Full-width digits and separators (２０２４－０３－１５　０８：３０), read as their ASCII twins.
@@ -136,7 +136,7 @@ def parse_date(text: str, zone: tzinfo = CHINA) -> str | None:
 
 
 def _first_iso(text: str, zone: tzinfo) -> str | None:
-    pattern = DATE_WITH_DAY if any(word in text for word in _DAY_WORDS) else DATE_PATTERN
+    pattern = DATE_WITH_DAY if _DAY_WORDS.search(text) else DATE_PATTERN
     return next((found for m in pattern.finditer(text) if (found := _to_iso(m, zone))), None)
 
 

@@ -515,6 +515,9 @@ def _breadcrumb_category(
     return None
 
 
+_NO_WORD = re.compile(r"[\W_]*")
+
+
 def _section_names(items: list[str], title: str | None, site: str) -> list[str]:
     """A trail's items that name a section: not home, the title, the site, nor 正文."""
     return [
@@ -523,7 +526,7 @@ def _section_names(items: list[str], title: str | None, site: str) -> list[str]:
         if item not in HOME_LINKS
         and item not in (title, site)
         and item not in NOT_A_CATEGORY
-        and any(c.isalnum() for c in item)  # (a slider's ‹ › arrows name nothing)
+        and not _NO_WORD.fullmatch(item)  # (a slider's ‹ › arrows name nothing)
     ]
 
 
@@ -684,22 +687,6 @@ def author_unit_fallback(head: HeadInfo) -> str | None:
 # Links the markup calls the post's tags (rel="tag") or categories (rel="category tag"), as
 # WordPress, Hexo and many blog templates write them; read where no labelled line names them.
 _REL_LINKS = etree.XPath("//a/@rel")  # (the attribute axis: several times faster to walk)
-
-
-def has_rel_tag(body: bytes) -> bool:
-    """Whether the bytes hold a rel="tag" (or rel="category tag") attribute, so that most
-    pages skip the tree search. (A regex over the whole page costs a third of its parse; the
-    rel= attributes are few, and bytes.find skips to each.)"""
-    at = body.find(b"rel=")
-    while at != -1:
-        window = body[at + 4 : at + 40]
-        quote = window[:1]
-        quoted = quote in (b'"', b"'")
-        value = window[1:].split(quote, 1)[0] if quoted else window.split(b">", 1)[0]
-        if b"tag" in value.lower().split():
-            return True
-        at = body.find(b"rel=", at + 4)
-    return False
 
 
 def rel_tag_links(root: etree._Element) -> tuple[list[str], list[str]]:

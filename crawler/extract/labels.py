@@ -7,7 +7,9 @@ around it, several labels to a line. One grammar reads them all; each label maps
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 # Label spellings per field, longest first within a field so that 作者单位 wins over 作者. A space
 # in a label stands for any run of space, or none: "摘 要" reads 摘要, 摘 要 and 摘　要.
@@ -143,6 +145,7 @@ HEADING_LABELS = {
     **{label: "keywords" for label in ("关键词", "关键字", "Keywords", "Key words", "KEYWORDS")},
 }
 HEADING_LABEL_MAX = 12
+_HEADING_STARTS = frozenset(label[0] for label in HEADING_LABELS)
 # The weaker spelling of each field, read as the field where no stronger label gives it; and
 # the unit an author's byline names in brackets (AUTHOR_WITH_UNIT), read where no 作者单位
 # line does.
@@ -183,9 +186,36 @@ _LABEL_FIELD = {
     for spelling in _spellings(label)
 }
 _FIELD_BY_COMPACT = {label.replace(" ", ""): name for label, name in _LABEL_FIELD.items()}
-_ALTERNATION = "|".join(
-    re.escape(label).replace("\\ ", r"\s*") for label in sorted(_LABEL_FIELD, key=len, reverse=True)
-)
+
+
+def _trie(words: Iterable[str]) -> str:
+    """One regex alternation of words, as a trie: the engine tests each character once at a
+    position instead of every word in turn (a flat alternation of some three hundred labels,
+    many opening with characters common in Chinese text, costs a third of the labels' time).
+    Longer words are preferred, as longest-first does in a flat alternation; a space in a
+    word matches any run of space, or none."""
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # the end of a word
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [
+            (r"\s*" if char == " " else re.escape(char)) + emit(child)
+            for char, child in sorted(node.items())
+            if char
+        ]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(root)
+
+
+_ALTERNATION = _trie(_LABEL_FIELD)
 # A label ends in a colon or a closing bracket: "作者：", "【摘要】", "(作者单位:", "Tags:". Where
 # it may start is decided by _at_boundary, so that glued info lines ("时间:2023-07-05来源:…",
 # "读书心得Tags: …") split as well as spaced ones.
@@ -266,7 +296,7 @@ def _read_labels(line: str) -> list[LabelledValue]:
         if byline:
             return [LabelledValue("author", byline.group("names"), 0)]
     if ":" not in line and "：" not in line and "】" not in line and "]" not in line:
-        if len(line) <= HEADING_LABEL_MAX:
+        if len(line) <= HEADING_LABEL_MAX and line.lstrip(_VALUE_TRIM)[:1] in _HEADING_STARTS:
             heading = line.strip(_VALUE_TRIM)
             named = HEADING_LABELS.get(heading) or HEADING_LABELS.get(heading.replace(" ", ""))
             if named:
