@@ -137,7 +137,11 @@ def parse_date(text: str, zone: tzinfo = CHINA) -> str | None:
 
 def _first_iso(text: str, zone: tzinfo) -> str | None:
     pattern = DATE_WITH_DAY if _DAY_WORDS.search(text) else DATE_PATTERN
-    return next((found for m in pattern.finditer(text) if (found := _to_iso(m, zone))), None)
+    for match in pattern.finditer(text):
+        found = _to_iso(match, zone)
+        if found:
+            return found
+    return None
 
 
 def _western_digits(text: str) -> str | None:

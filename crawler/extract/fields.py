@@ -175,7 +175,7 @@ def read_labelled(
         metadata_line = first <= 1 or (len(block.text) < 120 and len(undated) <= 20)
         if not metadata_line:
             continue
-        if any(item.field != "signed" for item in items):
+        if items[0].field != "signed" or len(items) > 1:
             found.consumed.add(block.index)  # (a signature line stays in the text)
         if undated:
             found.prefixes.append(undated)
@@ -212,7 +212,11 @@ def read_labelled(
                     kind = _link_kind(inside[0][1])
                     item.value = "、".join(t for t, href in inside if _link_kind(href) == kind)
             found.take(item, block)
-        if position + 1 < len(blocks) and any(item.field == "author" for item in items):
+        if (
+            position + 1 < len(blocks)
+            and "author" in found.blocks
+            and found.blocks["author"] is block
+        ):
             # A journal's byline: the authors' units in brackets on the line under their
             # names, （1.江西师范大学 数学与统计学院，江西 南昌 330022；2.…）.
             under = blocks[position + 1]
