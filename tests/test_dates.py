@@ -145,3 +145,27 @@ def test_a_date_line_over_the_title_dates_the_post_not_its_comments() -> None:
     assert extract(page, "https://www.example.cn/post/12.html").published_at == (
         "2023-10-08T00:00:00+08:00"
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "published_at"),
+    [
+        ("http://www.example.cn/szbg/2022-01-12/156.html", "2022-01-12T16:40:00+08:00"),
+        ("http://www.example.gov.cn/zwgk/202201/t20220112_156.html", "2022-01-12T16:40:00+08:00"),
+        # The address names another day: the year is not borrowed.
+        ("http://www.example.cn/szbg/2022-01-13/156.html", None),
+        ("http://www.example.cn/szbg/156.html", None),
+    ],
+)
+def test_a_day_shown_without_its_year_takes_the_year_of_its_address(
+    url: str, published_at: str | None
+) -> None:
+    from crawler.extract import extract
+
+    page = (
+        "<html><head><meta charset='utf-8'><title>述职报告_范文网</title></head><body>"
+        "<h1>述职报告</h1><div class='info'>01-12 16:40 阅读 356</div><div class='text'>"
+        + "<p>今年以来，我们围绕中心工作，扎实推进各项任务，取得了明显成效。</p>" * 4
+        + "</div></body></html>"
+    ).encode()
+    assert extract(page, url).published_at == published_at

@@ -414,7 +414,7 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
         site=site,
         title=title,
         category=category,
-        published_at=date_of(head, labelled, header, rules.zone, stamps, closing),
+        published_at=date_of(head, labelled, header, rules.zone, stamps, closing, parsed.url),
         abstract=values.get("abstract") or None,
         keywords=list_values(values.get("keywords") or head.first(KEYWORD_META)),
         body="\n\n".join(paragraphs),

@@ -613,9 +613,11 @@ def date_of(
     zone: tzinfo = CHINA,
     stamps: list[str] | None = None,
     closing: Sequence[str] = (),
+    url: str = "",
 ) -> str | None:
     """The publication time: a labelled line, JSON-LD, meta tags, <time>, a date near the title,
-    a date line closing the text (closing: the short last lines of the body).
+    a date line closing the text (closing: the short last lines of the body), a month and day
+    shown without their year that the page's address dates (url).
 
     A machine-readable time (JSON-LD, meta, <time datetime>) of the same day or minute as the
     visible one is more precise and wins over it.
@@ -653,11 +655,33 @@ def date_of(
         return parse_date(labelled.values["posted"], zone)  # 发布于 … under the text
     if shown is None:
         # Last, a date line closing the text: a 公文's date under its issuer, a press
-        # release's 2024年3月15日（星期五） under 完.
+        # release's 2024年3月15日（星期五） under 完; or a day shown without its year.
         return next(
             (found for text in reversed(closing) if (found := parse_date(text, zone))), None
-        )
+        ) or _year_from_address(header, url, zone)
     return shown
+
+
+# A day shown without its year (03-05 09:05, 3月5日), and an address dated with one:
+# /2022-01-12/156.html, /20220112/, /2022/0112/, t20220112_… .
+YEARLESS_DAY = re.compile(
+    r"(?<![\d/-])(?P<m>\d{1,2})\s*[-/月]\s*(?P<d>\d{1,2})\s*日?\s*(?:(?P<H>\d{1,2}):(?P<M>\d{2}))?(?![\d/-])"
+)
+DATED_ADDRESS = re.compile(r"(?<!\d)(?P<y>20\d{2})[-/_]?(?P<m>[01]\d)[-/_]?(?P<d>[0-3]\d)(?!\d)")
+
+
+def _year_from_address(header: list[Block], url: str, zone: tzinfo) -> str | None:
+    """The header's day without a year, when the page's address gives that very day with
+    its year."""
+    dated = DATED_ADDRESS.search(urlsplit(url).path) if url else None
+    if dated is None:
+        return None
+    for block in header:
+        day = YEARLESS_DAY.search(block.text) if len(block.text) <= 100 else None
+        if day and (int(day["m"]), int(day["d"])) == (int(dated["m"]), int(dated["d"])):
+            text = f"{dated['y']}-{day['m']}-{day['d']} {day['H'] or '00'}:{day['M'] or '00'}"
+            return parse_date(text, zone)
+    return None
 
 
 def _refines(precise: str, shown: str) -> bool:
