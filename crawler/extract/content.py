@@ -156,7 +156,7 @@ def find_containers(
                 sibling is not best
                 and scores.get(sibling, 0.0) > share * best_score
                 and page.link_density(sibling) < 0.25
-                and not _opens_with_list_heading(page, sibling)
+                and not _opens_with_box(page, sibling)
             ):
                 chosen.append(sibling)
         # A table of figures between two parts of the text (表1 …) is part of it, though
@@ -173,19 +173,13 @@ def find_containers(
 
 
 def _opens_with_box(page: Page, element: etree._Element) -> bool:
-    """Whether element opens with 网友评论, 相关阅读 …: a box of comments or excerpts. (Not
-    with 目录: an article opening with its table of contents is still the article.)"""
+    """Whether element opens with 网友评论, 相关作文, 热门文章 …: a box of comments or excerpts
+    beside the article, which its prose would otherwise pass for the article or more of it.
+    (Not with 目录: an article opening with its table of contents is still the article.)"""
     inside = page.blocks_in(element)
     if not inside or not is_list_heading(inside[0]):
         return False
     return inside[0].text.replace(" ", "").strip(_HEADING_FRAME) not in BOX_LABELS
-
-
-def _opens_with_list_heading(page: Page, element: etree._Element) -> bool:
-    """Whether element opens with 相关作文, 热门文章 …: a box of excerpts beside the article,
-    which its prose would otherwise have taken for more of the article."""
-    inside = page.blocks_in(element)
-    return bool(inside) and is_list_heading(inside[0])
 
 
 def _repeated_pages(
