@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, unquote, urljoin, urlsplit, urlunsplit
 
 # Query parameters that track a visit and never select content.
 TRACKING_PARAMS = re.compile(
@@ -127,18 +127,11 @@ def page_key(url: str) -> tuple[str, int]:
         rest = "&".join(pair for index, pair in enumerate(pairs) if index != position)
         number = int(value) + (1 if ZERO_BASED_PAGES.search(parts.path) else 0)
         return urlunsplit((parts.scheme, parts.netloc, parts.path, rest, "")), number
-    match = _ROUTE_PAGE.match(parts.path)
-    if match:
-        path = match.group("stem") + match.group("ext")
-        return urlunsplit((parts.scheme, parts.netloc, path, parts.query, "")), int(
-            match.group("n")
-        )
-    match = _ROUTE_PAGE.match(parts.query) if _ROUTE_QUERY.match(parts.query) else None
-    if match:
-        query = match.group("stem") + match.group("ext")
-        return urlunsplit((parts.scheme, parts.netloc, parts.path, query, "")), int(
-            match.group("n")
-        )
+    routed = _route_page(parts)
+    if routed is not None:
+        part, route = routed
+        unpaged = parts._replace(**{part: route.group("stem") + route.group("ext")}, fragment="")
+        return urlunsplit(unpaged), int(route.group("n"))
     match = _PATH_PAGE.match(parts.path)
     if match and int(match.group("n")) <= MAX_PAGES:  # (20240315_77.shtml: 77 is an id)
         stem = match.group("stem")
@@ -158,6 +151,18 @@ def page_key(url: str) -> tuple[str, int]:
             match.group("n")
         )
     return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, "")), 1
+
+
+def _route_page(parts: SplitResult) -> tuple[str, re.Match[str]] | None:
+    """("path" or "query", the match) where a ThinkPHP route numbers the page."""
+    match = _ROUTE_PAGE.match(parts.path)
+    if match:
+        return "path", match
+    if _ROUTE_QUERY.match(parts.query):
+        match = _ROUTE_PAGE.match(parts.query)
+        if match:
+            return "query", match
+    return None
 
 
 def first_page_address(url: str) -> str:
@@ -202,14 +207,12 @@ def with_page(url: str, number: int) -> str | None:
         name = pairs[position].partition("=")[0]
         pairs[position] = f"{name}={value}"
         return urlunsplit((parts.scheme, parts.netloc, parts.path, "&".join(pairs), ""))
-    route = _ROUTE_PAGE.match(parts.path)
-    if route:
-        path = parts.path[: route.start("n")] + str(number) + parts.path[route.end("n") :]
-        return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
-    route = _ROUTE_PAGE.match(parts.query) if _ROUTE_QUERY.match(parts.query) else None
-    if route:
-        query = parts.query[: route.start("n")] + str(number) + parts.query[route.end("n") :]
-        return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+    routed = _route_page(parts)
+    if routed is not None:
+        part, route = routed
+        text = route.string
+        paged = text[: route.start("n")] + str(number) + text[route.end("n") :]
+        return urlunsplit(parts._replace(**{part: paged}, fragment=""))
     folder = _FOLDER_PAGE.match(parts.path)
     if folder:
         path = f"{folder.group('stem')}{number}{folder.group('ext')}"
