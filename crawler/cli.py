@@ -210,7 +210,7 @@ def crawl_command(
         click.echo(line)
     if summary.storage_error:
         raise click.ClickException(summary.storage_error)
-    if summary.responses == 0:
+    if summary.responses == 0 and summary.finish_reason != "shutdown":
         targets = ", ".join(start_urls or (profile.start_urls if profile else []))
         raise click.ClickException(f"{targets}: unreachable, nothing was fetched")
 

@@ -82,7 +82,7 @@ def run_crawl(
         values["JOBDIR"] = str(jobdir)
         killed = open_jobdir(jobdir).killed_run
         if killed is not None:
-            _mark_killed(db_url, killed)
+            _mark_run(db_url, killed, "killed")
     process = CrawlerProcess(project_settings(values))
     crawler = process.create_crawler(ReportsSpider)
     started = time.monotonic()
@@ -90,6 +90,12 @@ def run_crawl(
     process.start()
     seconds = time.monotonic() - started
     stats: dict[str, Any] = crawler.stats.get_stats() if crawler.stats else {}
+    run_id = stats.get("archive/run_id")
+    if run_id is not None and "finish_reason" not in stats:
+        # Stopped (SIGTERM, Ctrl-C) before the engine ran: the spider never closed, and the
+        # run it opened would stay unfinished for ever.
+        _mark_run(db_url, int(run_id), "shutdown")
+        stats["finish_reason"] = "shutdown"
     if jobdir is not None:
         close_jobdir(jobdir, str(stats.get("finish_reason", "")))
     try:
@@ -114,10 +120,11 @@ def run_crawl(
     )
 
 
-def _mark_killed(db_url: str, run_id: int) -> None:
-    """The crawl run a kill cut short gets the finish reason it never wrote: "killed"."""
+def _mark_run(db_url: str, run_id: int, reason: str) -> None:
+    """A crawl run cut short gets the finish reason it never wrote ("killed": a kill ended the
+    process; "shutdown": a stop came before the spider opened)."""
     try:
         with open_archive(db_url) as archive:
-            archive.finish_run(run_id, "killed", {})
+            archive.finish_run(run_id, reason, {})
     except ArchiveError as error:
-        log.warning("could not mark crawl run %d as killed: %s", run_id, error)
+        log.warning("could not mark crawl run %d as %s: %s", run_id, reason, error)

@@ -108,6 +108,10 @@ class StorePipeline:
     def open_spider(self) -> None:
         self.archive = open_archive(self.db_url)
         self.run_id = self.archive.start_run(spider_args(self.crawler.spider), self.worker)
+        if self.crawler.stats is not None:
+            # For run_crawl: a stop before the engine starts never closes the spider, and
+            # the run is then finished from outside (crawler.run).
+            self.crawler.stats.set_value("archive/run_id", self.run_id)
         jobdir = self.crawler.settings.get("JOBDIR")
         if jobdir:
             # Committed now, so that a kill leaves a run the next crawl can name.

@@ -224,3 +224,32 @@ def test_a_file_a_live_crawl_writes_is_left_alone(tmp_path: Path) -> None:
     assert repair_directory(tmp_path) > 0  # once the writer is gone, the torn tail goes
     assert os.path.getsize(path) == complete_length(path)
     assert not path.with_name(path.name + OPEN_SUFFIX).exists()
+
+
+def test_a_stop_as_soon_as_the_run_opens_still_finishes_the_run(tmp_path: Path) -> None:
+    """SIGTERM the moment the archive records the run (before or just as the engine starts):
+    the run is finished, never left open for ever, and no "unreachable" is claimed."""
+    generate_site(tmp_path / "site", 20, per_list_page=4)
+    db = tmp_path / "archive.sqlite"
+    with SlowServer(tmp_path / "site", delay=0.05) as server:
+        command = [sys.executable, "-m", "crawler.cli", "crawl", server.url + "/"]
+        crawl = subprocess.Popen(
+            [*command, "--db", str(db), *FAST], cwd=ROOT, stderr=subprocess.PIPE, text=True
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if db.exists():
+                with sqlite3.connect(db) as conn:
+                    tables = {r[0] for r in conn.execute("select name from sqlite_master")}
+                    if (
+                        "crawl_runs" in tables
+                        and conn.execute("select count(*) from crawl_runs").fetchone()[0]
+                    ):
+                        break
+            time.sleep(0.005)
+        crawl.send_signal(signal.SIGTERM)
+        _, stderr = crawl.communicate(timeout=60)
+    with sqlite3.connect(db) as conn:
+        reasons = [r[0] for r in conn.execute("select finish_reason from crawl_runs")]
+    assert reasons and None not in reasons, reasons
+    assert "unreachable" not in stderr
