@@ -176,3 +176,14 @@ def test_a_title_before_a_space_and_the_sites_name_and_a_sliders_arrows() -> Non
     record = extract(page, "http://www.example.cn/news/1.shtml")
     assert record.title == "【不忘初心】我院举办技能大赛"
     assert record.category == "新闻动态"
+
+
+def test_a_title_of_nothing_but_the_sites_name_after_a_hyphen() -> None:
+    """<title>-铜雀历史网</title>: the name, without the separator the empty title left."""
+    page = (
+        "<html><head><meta charset='utf-8'><title>-铜雀历史网</title></head><body>"
+        "<h1>疫情一刀切政策怎么投诉举报</h1><div class='text'>"
+        + f"<p>{SENTENCE}</p>" * 4
+        + "</div></body></html>"
+    ).encode()
+    assert extract(page, "https://www.example.cn/lishi/1.html").site == "铜雀历史网"

@@ -403,10 +403,14 @@ SITE_NAME = re.compile(rf"\w{{1,16}}{SITE_NAME_END}")
 DOMAIN_AFTER_NAME = re.compile(r"(?<=\S)\s*[（(](?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+[)）]$", re.I)
 
 
+# The separators a <title> with an empty title part leaves around the site's name.
+_NAME_TRIM = " -_|｜—–·•"
+
+
 def site_of(page: Page, head: HeadInfo, url: str, title: str | None = None) -> str:
     """The site's own name: og:site_name, the <title> suffix (its prefix where the title is
     the suffix), a welcome banner, else the host; without a domain in brackets after it."""
-    name = _site_name(page, head, url, title)
+    name = _site_name(page, head, url, title).strip(_NAME_TRIM)  # (<title>-铜雀历史网</title>)
     return DOMAIN_AFTER_NAME.sub("", name) if name.endswith((")", "）")) else name
 
 
