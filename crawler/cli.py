@@ -750,11 +750,11 @@ def _start_url(url: str) -> str:
 def _archive_url(db: str | None, *, must_exist: bool = False) -> str:
     """The archive's URL, checked: it opens, and it is an archive (created when missing,
     unless ``must_exist``: then a path that is not an archive is reported and left alone)."""
-    from .archive import ArchiveError, database_url, existing_archive_url, open_archive
+    from .archive import ArchiveError, database_url, existing_archive_url, in_memory, open_archive
 
     try:
         url = existing_archive_url(db) if must_exist else database_url(db)
-        if url in ("sqlite://", "sqlite:///:memory:", "sqlite:///%3Amemory%3A"):
+        if in_memory(url):
             raise ArchiveError(f"--db {db}: an in-memory database keeps nothing; give a file")
         open_archive(url).close()
     except ArchiveError as error:

@@ -48,9 +48,10 @@ def test_a_labelled_tag_line_wins_over_markup() -> None:
 
 
 def test_other_rel_links_name_no_tag() -> None:
-    """rel="nofollow", "prev", "bookmark" … are links like any other."""
+    """rel="nofollow", "prev", "bookmark" … are links like any other (a tag page's link among
+    them, so that the page's rel links are read)."""
     sidebar = (
-        "<a href='/2024/03/01/a/' rel='bookmark'>上一篇文章的标题</a>"
+        "<a href='/tag/xiangtu/' rel='bookmark'>上一篇文章的标题</a>"
         "<a href='http://ad.example.com/' rel='nofollow'>广告</a>"
     )
     record = extract(_post(sidebar=sidebar), "https://blog.example.cn/2024/03/05/dushu/")

@@ -9,6 +9,7 @@ from crawler.archive.db import (
     Outcome,
     database_url,
     existing_archive_url,
+    in_memory,
     open_archive,
 )
 from crawler.archive.errors import ArchiveError, StorageFull
@@ -29,6 +30,7 @@ __all__ = [
     "content_hash",
     "database_url",
     "existing_archive_url",
+    "in_memory",
     "open_archive",
     "utc_now",
 ]

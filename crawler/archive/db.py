@@ -110,9 +110,15 @@ def database_url(value: str | None = None) -> str:
     return url.render_as_string(hide_password=False)
 
 
+def in_memory(url: str | URL) -> bool:
+    """Whether a database URL names SQLite's in-memory database, which keeps nothing."""
+    parsed = make_url(url)
+    return parsed.get_backend_name() == "sqlite" and (parsed.database or "") in ("", ":memory:")
+
+
 def _prepare_sqlite_file(url: URL) -> URL:
     database = url.database or ""
-    if database in ("", ":memory:") or database.startswith("file:"):
+    if in_memory(url) or database.startswith("file:"):
         return url  # in-memory or URI form: nothing on disk to prepare
     path = Path(database).expanduser()
     path = path if path.is_absolute() else Path.cwd() / path

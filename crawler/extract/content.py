@@ -344,13 +344,16 @@ def is_list_heading(block: Block) -> bool:
 
 
 # A comment's buttons, a line of their own under its text: 回复 支持(3), 顶 踩, 举报.
+_COMMENT_BUTTONS = ("回复", "支持", "反对", "举报", "引用", "顶", "踩", "点赞", "赞", "喜欢")
 COMMENT_ACTIONS = re.compile(
-    r"^(?:(?:回复|支持|反对|举报|引用|顶|踩|点赞|赞|喜欢)\s*(?:[(（\[]\s*\d*\s*[)）\]]|\d+)?"
-    r"\s*[|｜·]?\s*)+$"
+    rf"^(?:(?:{'|'.join(_COMMENT_BUTTONS)})\s*(?:[(（\[]\s*\d*\s*[)）\]]|\d+)?\s*[|｜·]?\s*)+$"
 )
+_COMMENT_ACTION_STARTS = frozenset(button[0] for button in _COMMENT_BUTTONS)
 COMMENT_ACTION_MAX = 24
-# How far above its buttons a comment's dated line (作者：… 时间：…, or a name and a time) is.
+# How far above its buttons a comment's dated line (作者：… 时间：…, or a name and a time) is,
+# and how long that line may be.
 COMMENT_REACH = 3
+COMMENT_META_MAX = 80
 
 
 def comment_start(blocks: list[Block], start: int) -> int | None:
@@ -367,10 +370,6 @@ def comment_start(blocks: list[Block], start: int) -> int | None:
             if len(line) <= COMMENT_META_MAX and DATE_PATTERN.search(line):
                 return blocks[above].index
     return None
-
-
-_COMMENT_ACTION_STARTS = frozenset("回支反举引顶踩点赞喜")
-COMMENT_META_MAX = 80
 
 
 def is_comment_heading(block: Block) -> bool:

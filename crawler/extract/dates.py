@@ -159,7 +159,7 @@ def _western_digits(text: str) -> str | None:
         if roc:
             year = int(roc.group("y")) + ROC_OFFSET
             text = f"{text[: roc.start('y')]}{year}{text[roc.end('y') :]}"
-    return None if text is original else text
+    return None if text == original else text
 
 
 def _english_iso(match: re.Match[str], zone: tzinfo) -> str | None:

@@ -110,11 +110,16 @@ class Labelled:
             return value
         unit = JOB_TITLE.sub("", named.group("unit")).strip()
         if INSTITUTION.search(unit):
-            self.values.setdefault("author_unit?", unit)
-            self.blocks.setdefault("author_unit?", block)
+            self.offer("author_unit?", unit, block)
         elif not JOB_TITLE.fullmatch(named.group("unit")):
             return value  # 张三（笔名） and the like: the brackets say something else
         return named.group("name")
+
+    def offer(self, name: str, value: str, block: Block) -> None:
+        """A value read without its own label (a unit in brackets, a journal's byline), kept
+        when the field has none yet."""
+        self.values.setdefault(name, value)
+        self.blocks.setdefault(name, block)
 
     def settle(self) -> None:
         """A weaker label's value (编辑, 发布者, 更新时间) becomes its field's where no stronger
@@ -220,10 +225,9 @@ def read_labelled(
             # A journal's byline: the authors' units in brackets on the line under their
             # names, （1.江西师范大学 数学与统计学院，江西 南昌 330022；2.…）.
             under = blocks[position + 1]
-            units = UNITS_IN_BRACKETS.match(under.text)
-            if units and INSTITUTION.search(units.group("units")):
-                found.values.setdefault("author_unit?", units.group("units"))
-                found.blocks.setdefault("author_unit?", under)
+            units = _bracketed_units(under.text)
+            if units:
+                found.offer("author_unit?", units, under)
                 found.consumed.add(under.index)
     found.settle()
     return found
@@ -232,19 +236,20 @@ def read_labelled(
 def _unlabelled_byline(found: Labelled, names: Block, units: Block) -> None:
     """A journal's byline without labels: a line of names (王建国1，刘芳2) over their units in
     brackets. Both are taken (weaker than labelled ones) and leave the body."""
-    bracketed = UNITS_IN_BRACKETS.match(units.text)
-    if (
-        bracketed is None
-        or names.index in found.consumed
-        or not NAME_LIST.match(names.text)
-        or not INSTITUTION.search(bracketed.group("units"))
-    ):
+    bracketed = _bracketed_units(units.text)
+    if bracketed is None or names.index in found.consumed or not NAME_LIST.match(names.text):
         return
-    found.values.setdefault("author?", FOOTNOTE_MARK.sub("", names.text))
-    found.blocks.setdefault("author?", names)
-    found.values.setdefault("author_unit?", bracketed.group("units"))
-    found.blocks.setdefault("author_unit?", units)
+    found.offer("author?", FOOTNOTE_MARK.sub("", names.text), names)
+    found.offer("author_unit?", bracketed, units)
     found.consumed.update((names.index, units.index))
+
+
+def _bracketed_units(text: str) -> str | None:
+    """The units of a line that is only their bracketed list, the line under a journal
+    article's authors; None for other brackets (a note, an aside)."""
+    bracketed = UNITS_IN_BRACKETS.match(text)
+    units = bracketed.group("units") if bracketed else None
+    return units if units and INSTITUTION.search(units) else None
 
 
 # A line of a few Chinese names, each maybe with its footnote mark: 王建国1，刘芳2 / 张三 李四.
@@ -255,15 +260,20 @@ NAME_LIST = re.compile(
 UNITS_IN_BRACKETS = re.compile(r"^[（(]\s*(?P<units>[^（()）]{4,150}?)\s*[)）]$")
 
 
+def _name_line(text: str) -> bool:
+    """A short line of names, no sentence and no label of its own: an author's, a source's."""
+    return len(text) <= 40 and "。" not in text and not LABEL_PATTERN.match(text)
+
+
 # The labels whose value may stand in the block under them, and what that block must look like
 # to be the value: any text under 摘要 or 关键词; a short line of names or units, no sentence;
 # a date; a catalogue number.
 _VALUE_BELOW: dict[str, Callable[[str], bool]] = {
     "abstract": lambda text: True,
     "keywords": lambda text: True,
-    "author": lambda text: len(text) <= 40 and "。" not in text and not LABEL_PATTERN.match(text),
+    "author": _name_line,
     "author_unit": lambda text: len(text) <= 100 and "。" not in text,
-    "source": lambda text: len(text) <= 40 and "。" not in text and not LABEL_PATTERN.match(text),
+    "source": _name_line,
     "date": lambda text: len(text) <= 40 and DATE_PATTERN.search(text) is not None,
     "catalogue": lambda text: len(text) <= 60,
 }

@@ -1,4 +1,5 @@
-"""What the page says about itself in <head>: <title>, meta tags and JSON-LD."""
+"""What the page says about itself in <head>: <title>, meta tags, JSON-LD, <base>, a pager its
+script draws; and, read in the same walk of the tree, the links no <a> holds (<area>, <frame>)."""
 
 from __future__ import annotations
 
