@@ -41,11 +41,7 @@ def test_runs_crawls_in_sequence_and_stops_cleanly_on_sigterm(tmp_path: Path) ->
             finished = 0
             while time.monotonic() < deadline and finished < 2:
                 time.sleep(0.5)
-                if db.exists():
-                    with sqlite3.connect(db) as connection:
-                        finished = connection.execute(
-                            "select count(*) from crawl_runs where finished_at is not null"
-                        ).fetchone()[0]
+                finished = _finished_runs(db)
             assert finished >= 2, "two scheduled crawls did not finish in time"
             scheduler.send_signal(signal.SIGTERM)
             output, _ = scheduler.communicate(timeout=120)
@@ -61,3 +57,17 @@ def test_runs_crawls_in_sequence_and_stops_cleanly_on_sigterm(tmp_path: Path) ->
     assert all(finished and reason for _, finished, reason in runs), runs
     for (_, previous_end, _), (next_start, _, _) in itertools.pairwise(runs):
         assert next_start >= previous_end, "two crawls overlapped"
+
+
+def _finished_runs(db: Path) -> int:
+    """Finished runs so far; 0 while the scheduler has not yet created the file or its tables."""
+    if not db.exists():
+        return 0
+    with sqlite3.connect(db) as connection:
+        try:
+            row = connection.execute(
+                "select count(*) from crawl_runs where finished_at is not null"
+            ).fetchone()
+        except sqlite3.OperationalError:  # the file exists, the schema is being written
+            return 0
+    return int(row[0])
