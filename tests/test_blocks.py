@@ -108,3 +108,31 @@ def test_hidden_element_before_text_with_control_characters() -> None:
         "<div><i hidden>藏</i>\x02开头</div></body></html>"
     )
     assert _texts(page.blocks) == ["前文后文。", "开头"]
+
+
+def _lines_of(html: str) -> list[str]:
+    from crawler.extract.blocks import keep_preformatted_lines
+
+    root = parse(html)
+    assert root is not None
+    keep_preformatted_lines(root)
+    return [block.text for block in segment(root).blocks]
+
+
+def test_a_pre_keeps_its_lines_inside_and_after_inline_markup() -> None:
+    html = "<html><body><pre>第一行\n<b>第二行\n第三行</b>接着\n第四行</pre></body></html>"
+    assert _lines_of(html) == ["第一行", "第二行", "第三行接着", "第四行"]
+
+
+def test_a_pre_with_blank_lines_splits_only_there() -> None:
+    html = "<html><body><pre>Wrapped\nparagraph one.\n\n  \nParagraph two.</pre></body></html>"
+    assert _lines_of(html) == ["Wrapped paragraph one.", "Paragraph two."]
+
+
+def test_a_textarea_holding_a_text_is_read_but_a_form_box_is_not() -> None:
+    text = "我志愿加入中国共产党，愿意为共产主义事业奋斗终身。" * 5
+    html = (
+        f"<html><body><p>正文</p><textarea readonly>敬爱的党组织：\n\n{text}</textarea>"
+        "<textarea name='comment'>请输入评论</textarea></body></html>"
+    )
+    assert _lines_of(html) == ["正文", "敬爱的党组织：", text]

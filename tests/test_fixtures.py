@@ -160,7 +160,9 @@ def test_fixture_is_well_formed(case: Case) -> None:
     for name in TEXT_FIELDS:
         assert "\ufffd" not in (expected[name] or ""), (case.id, name)
     if len(case.pages) > 1:
-        assert case.continuation_urls == tuple(expected["pages"][1:]), case.id
+        # Page 1 links every later page, or only the next (a pager of 下一页 alone).
+        later = case.continuation_urls or ()
+        assert later and later == tuple(expected["pages"][1 : 1 + len(later)]), case.id
 
 
 # --- the extractor against the fixtures ----------------------------------------------------
@@ -218,3 +220,19 @@ def test_continuation_urls(case: Case) -> None:
     assert got == want, (
         f"{case.id}: continuation_urls of {page.url}\n  got:  {_show(got)}\n  want: {_show(want)}"
     )
+
+
+MULTI_PAGE_ARTICLES = [c for c in ARTICLES if len(c.pages) > 1]
+
+
+@pytest.mark.parametrize("case", MULTI_PAGE_ARTICLES, ids=_ids(MULTI_PAGE_ARTICLES))
+def test_later_pages_read_alone(case: Case) -> None:
+    """A later page read on its own is an article page with the article's title, without the
+    page number a CMS adds to it (读后感(2), 讲话（第2页）)."""
+    from crawler.extract import extract, page_kind
+
+    want = case.expected()["title"]
+    for page in case.pages[1:]:
+        assert page_kind(page.body, page.url) == "article", (case.id, page.url)
+        got = extract(page.body, page.url, page.headers).title
+        assert got == want, f"{case.id}: title of {page.url} alone is {got!r}, want {want!r}"

@@ -22,7 +22,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from ..items import Credits, Report
-from .blocks import Block, Page, parse, parse_utf8, segment
+from .blocks import Block, Page, keep_preformatted_lines, parse, parse_utf8, segment
 from .content import (
     body_blocks,
     comment_start,
@@ -179,6 +179,8 @@ class _Parsed:
     base: str = ""  # the URL relative links resolve against (set from <base href> or url)
 
 
+# What the bytes of a page with preformatted text hold (the lines of which keep their breaks).
+PREFORMATTED_MARKS = (b"<pre", b"<PRE", b"<textarea", b"<TEXTAREA")
 # Every link of the page, read before segmentation drops hidden parts: the crawler follows
 # them from this one parse instead of parsing the page again.
 _LINK_HREFS = etree.XPath("//a/@href", smart_strings=False)
@@ -226,6 +228,8 @@ def _prepare(
     if b"<option" in body or b"<OPTION" in body or b"<Option" in body:
         options, jumps = _drop_down_links(root)
         links.extend(jumps)
+    if any(mark in body for mark in PREFORMATTED_MARKS):
+        keep_preformatted_lines(root)
     page = segment(root)
     chosen = overrides.pop("body", None)  # (a site profile's choice stands)
     containers = chosen or find_containers(page)
@@ -262,6 +266,18 @@ def _prepare(
     )
     parsed.base = _base_url(url, head.base)
     return parsed
+
+
+def _without_page_mark(title: str | None, number: int) -> str | None:
+    """A later page's title without the page's number that a CMS adds to it: 总结(2),
+    总结（第2页）, 总结_2, 总结 第2页. (An article's record takes its first page's title; this
+    is for a later page read alone.)"""
+    if not title or number < 2:
+        return title
+    marked = re.search(
+        rf"\s*(?:[(（]\s*(?:第\s*)?{number}\s*页?\s*[)）]|_{number}|第\s*{number}\s*页)$", title
+    )
+    return title[: marked.start()] if marked and marked.start() else title
 
 
 def _base_url(url: str, base: str) -> str:
@@ -412,7 +428,7 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
         url=url,
         pages=[url],
         site=site,
-        title=title,
+        title=_without_page_mark(title, page_key(parsed.url)[1]),
         category=category,
         published_at=date_of(head, labelled, header, rules.zone, stamps, closing, parsed.url),
         abstract=values.get("abstract") or None,
@@ -607,6 +623,10 @@ def _kind(parsed: _Parsed) -> PageKind:
     framed = prose >= ARTICLE_PROSE or (
         (prose >= SHORT_ARTICLE_PROSE or verse) and _article_frame(parsed)
     )
+    if not framed and prose and _article_frame(parsed):
+        # One page of an article split in several may hold a paragraph or two: its pager
+        # to the other pages makes it one (a list's pager leaves no prose and no frame).
+        framed = bool(_continuations(parsed))
     if framed and not _excerpt_list(parsed):
         return "article"
     blocks = parsed.page.blocks
@@ -639,10 +659,15 @@ def _about_the_site(title: str, parsed: _Parsed) -> bool:
 
 
 def _is_title_link(block: Block) -> bool:
-    """A block that is mostly a link whose text reads like an article title (not a date)."""
-    if block.link_density <= 0.5:
+    """A block that is mostly a link whose text reads like an article title (not a date), or
+    a short title link with only its date beside it (安全生产月活动方案 2023-06-02)."""
+    title = next((t for t in block.links if 6 <= len(t) <= 60 and not DATE_ONLY.match(t)), None)
+    if title is None:
         return False
-    return any(6 <= len(text) <= 60 and not DATE_ONLY.match(text) for text in block.links)
+    if block.link_density > 0.5:
+        return True
+    rest = block.text.replace(title, "", 1).strip(" []【】()（）|")
+    return len(block.links) == 1 and DATE_ONLY.match(rest) is not None
 
 
 def _article_frame(parsed: _Parsed) -> bool:

@@ -268,6 +268,49 @@ def parse(text: str) -> etree._Element | None:
     return root
 
 
+# How long the text of a <textarea> is when the box holds a text to copy (a 范文's 一键复制
+# box), not a form's input or its hint.
+TEXTAREA_TEXT_MIN = 100
+# A blank line: where a preformatted text that has them starts a paragraph.
+_BLANK_LINE = re.compile(r"\n[ \t\r\u3000]*\n\s*")
+
+
+def keep_preformatted_lines(root: etree._Element) -> None:
+    """Give preformatted lines blocks of their own, as a browser shows them: a <pre>'s line
+    breaks become <br>s (only its blank lines where it has some: the other breaks then wrap a
+    paragraph), and a <textarea> holding a whole text becomes such a <pre>."""
+    for element in list(root.iter("textarea", "pre")):
+        if element.tag == "textarea":
+            if len((element.text or "").strip()) < TEXTAREA_TEXT_MIN:
+                continue
+            element.tag = "pre"
+        _breaks_for_lines(element)
+
+
+def _breaks_for_lines(pre: etree._Element) -> None:
+    # Where text stands in the <pre>: its own text, and the text and tail of all it holds.
+    slots: list[tuple[etree._Element, bool]] = [(pre, True)]
+    for inner in pre.iterdescendants():
+        slots += [(inner, True), (inner, False)]
+    texts = [(e.text if is_text else e.tail) or "" for e, is_text in slots]
+    blank = any(_BLANK_LINE.search(text) for text in texts)
+    for (element, is_text), text in zip(slots, texts, strict=True):
+        lines = _BLANK_LINE.split(text) if blank else text.split("\n")
+        if len(lines) < 2:
+            continue
+        if is_text:
+            element.text = lines[0]
+        else:
+            element.tail = lines[0]
+        for line in reversed(lines[1:]):  # each <br> goes first in the element, or next to it
+            br = etree.Element("br")
+            br.tail = line
+            if is_text:
+                element.insert(0, br)
+            else:
+                element.addnext(br)
+
+
 def segment(root: etree._Element) -> Page:
     """Split the tree's <body> into blocks, skipping elements that never show article text."""
     body = visible_body(root)

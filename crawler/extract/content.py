@@ -69,7 +69,9 @@ DISCLAIMER = re.compile(
     # … and the lead-ins that name the site instead (以下是无忧考网整理的…, 为您整理了…) or
     # mark themselves so (【#演讲稿# 导语】).
     r"以下是[^，。！？\s]{0,12}(?:整理|收集|搜集|精选|推荐)的|为您整理|为你整理|为您精心|"
-    r"#\s*导语】"
+    r"#\s*导语】|"
+    # The hint over a box to copy the text from (以下为范文全文，可一键复制：).
+    r"一键复制|复制全文"
 )
 # The page's own address stamped under the text: a pattern of its own, as one group of
 # alternatives in DISCLAIMER would cost the plain words there their fast scan.
@@ -177,9 +179,18 @@ def _opens_with_box(page: Page, element: etree._Element) -> bool:
     beside the article, which its prose would otherwise pass for the article or more of it.
     (Not with 目录: an article opening with its table of contents is still the article.)"""
     inside = page.blocks_in(element)
-    if not inside or not is_list_heading(inside[0]):
+    if not inside:
         return False
-    return inside[0].text.replace(" ", "").strip(_HEADING_FRAME) not in BOX_LABELS
+    heading = inside[0]
+    if not is_list_heading(heading):
+        # The heading may stand just outside, as the box's previous sibling:
+        # <h3>相关推荐</h3><ul>…</ul>.
+        before = element.getprevious()
+        above = page.blocks_in(before) if before is not None else []
+        if len(above) != 1 or not is_list_heading(above[0]):
+            return False
+        heading = above[0]
+    return heading.text.replace(" ", "").strip(_HEADING_FRAME) not in BOX_LABELS
 
 
 def _repeated_pages(

@@ -156,6 +156,12 @@ def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> tuple[
         if candidate and candidate not in tried:
             tried.add(candidate)
             strict = _strict_allowing_cut_tail(body, candidate)
+            if strict is not None and not any(declared) and _misread_big5(strict):
+                # Undeclared Big5 decodes as GB18030 too, into kana, Greek and private-use
+                # characters: Big5's most common characters are on GB2312's rows of those.
+                big5 = _strict_allowing_cut_tail(body, "big5hkscs")
+                if big5 is not None:
+                    return big5, "big5hkscs"
             if strict is not None:
                 return strict, candidate
     # A few damaged bytes in a GB page: keep every character that decodes.
@@ -167,6 +173,22 @@ def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> tuple[
         text = dammit.unicode_markup.replace("\ufffd", "")
         return text, str(dammit.original_encoding)
     return lenient.replace("\ufffd", ""), "gb18030"
+
+
+# What Big5 bytes read as GB18030 are full of: kana, Greek, Cyrillic, box drawing (GB2312's
+# rows A4-A9, where Big5 keeps 一, 人, 的 …) and the private use area (its empty rows AA-AF).
+_BIG5_AS_GB = re.compile(r"[\u0370-\u04ff\u2500-\u257f\u3040-\u30ff\ue000-\uf8ff]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# The share of a text's non-ASCII characters above which it was Big5 misread.
+_BIG5_SHARE = 0.1
+_BIG5_PROBE = 20_000
+
+
+def _misread_big5(text: str) -> bool:
+    """Whether GB18030 text is Big5 bytes misread (a page that declares no charset)."""
+    probe = text[:_BIG5_PROBE]
+    odd = len(_BIG5_AS_GB.findall(probe))
+    return odd > 0 and odd > _BIG5_SHARE * len(_NON_ASCII.findall(probe))
 
 
 # The first byte that is not ASCII, where UTF-8 and the legacy encodings start to differ.

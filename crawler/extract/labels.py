@@ -77,6 +77,8 @@ LABELS: dict[str, tuple[str, ...]] = {
     "category": ("所属栏目", "所属分类", "栏目", "分类", "类别"),
     "tags": (
         "推荐访问",
+        "相关热词搜索",  # (PHPCMS v9's article template)
+        "相关热词",
         "相关标签",
         "文章标签",
         "文档标签",
