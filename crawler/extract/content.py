@@ -19,15 +19,18 @@ from .dates import DATE_PATTERN
 # Titles of the lists that sites put around and inside articles.
 LIST_HEADING = re.compile(
     r"(热门|相关|推荐|猜你|最新|精彩|延伸阅读|大家都在|感兴趣|随机|热点|排行|精选|为你|"
-    r"友情链接|栏目导航|更多|热文|本周|本月|热搜|专题|阅读榜|文章榜|目录|"
+    r"友情链接|栏目导航|更多|热文|本周|本月|热搜|专题|阅读榜|文章榜|目录|还看了|也看了|还喜欢|"
     r"related|popular|recommended|latest|recent|more)",
     re.IGNORECASE,
 )
-# A longer heading that names its article before the list: "【…】相关文章：", "…的相关推荐".
+# A longer heading that names its article before the list: "【…】相关文章：", "…的相关推荐",
+# "看过“…”的人还看了：".
 LIST_HEADING_END = re.compile(
-    r"(?:相关|推荐|延伸|热门|猜你喜欢)(?:文章|阅读|范文|推荐|内容)?\s*[:：]?$"
+    r"(?:相关|推荐|延伸|热门|猜你喜欢|的人还看了|的人也看了|的人还喜欢)(?:文章|阅读|范文|推荐|内容)?\s*[:：]?$"
 )
 LONG_LIST_HEADING = 50
+# What a sentence has and a heading naming an article in quotes (看过“…”的人还看了：) has not.
+SENTENCE_MARKS = "，。！？；,!?;"
 LIST_HEADING_TAIL = 10  # longer than any ending LIST_HEADING_END matches
 COMMENT_HEADING = re.compile(r"(评论|留言|回复|跟帖|comments?|leave a reply)", re.IGNORECASE)
 # Numbered section headings are the article's own, whatever words they contain.
@@ -338,7 +341,7 @@ def is_list_heading(block: Block) -> bool:
     # "【党纪学习教育心得体会3篇】相关文章：" (the words end the line: only its tail is read)
     if (
         16 < len(text) <= LONG_LIST_HEADING
-        and block.punctuation <= 1
+        and (block.punctuation <= 1 or not any(mark in text for mark in SENTENCE_MARKS))
         and LIST_HEADING_END.search(text, len(text) - LIST_HEADING_TAIL)
     ):
         return True

@@ -96,6 +96,8 @@ class Labelled:
             value = FOOTNOTE_MARK.sub("", value)  # 周立群<sup>1</sup>，黄海燕<sup>2</sup>
         if name in CREDIT_FIELDS:
             value = clean_value(_own_words(value, block.links, name)) or ""
+        elif name == "category":
+            value = _own_words(value, block.links, name)
         if name == "author" and value.endswith(("）", ")")):
             value = self._named_with_unit(value, block)
         if value and item.field not in self.values:
@@ -135,7 +137,7 @@ class Labelled:
 
 
 def _own_words(value: str, links: list[str], name: str) -> str:
-    """A credit without what runs on after it on the line: a bracketed widget (来源：人民网
+    """A credit (or a category) without what runs on after it on the line: a bracketed widget (来源：人民网
     【字号 大 中 小】) or links to elsewhere (作者：小龙 个人工作总结 我要投稿). An author that is
     itself a link keeps the links after it: they are more names; a source is one."""
     widget = value.find("【", 1)
@@ -144,8 +146,9 @@ def _own_words(value: str, links: list[str], name: str) -> str:
     words = value.split()
     # (张永强; 李玉洁; 周雪;: a name's separator is not part of its link.)
     first = words[0].rstrip(";；,，、") if words else ""
-    if len(words) > 1 and first in links and name == "source":
-        return first  # 来源：<a>中国新闻网</a> 北京 举报: a source is one name, its link
+    if len(words) > 1 and first in links and name in ("source", "category"):
+        # 来源：<a>中国新闻网</a> 北京 举报, 分类：<a>读书笔记</a> <a>编辑</a>: one name, its link.
+        return first
     if len(words) > 1 and first not in links:
         while len(words) > 1 and words[-1] in links:
             words.pop()

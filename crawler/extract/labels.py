@@ -62,6 +62,8 @@ LABELS: dict[str, tuple[str, ...]] = {
         "发布日期",
         "发表日期",
         "在线出版日期",
+        "发布于",
+        "发表于",
         "出版日期",
         "出版时间",
         "在线公开时间",
@@ -73,7 +75,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "Date",
     ),
     # A change's date dates the article only where nothing says when it was published.
-    "date?": ("更新时间", "更新日期", "修改时间", "Updated"),
+    "date?": ("更新时间", "更新日期", "修改时间", "更新于", "Updated"),
     "category": ("所属栏目", "所属分类", "栏目", "分类", "类别"),
     "tags": (
         "推荐访问",
@@ -248,7 +250,18 @@ COUNTER = re.compile(
 )
 # A CMS's code for its staff after a name: 王晓武_NBJ1234.
 STAFF_CODE = re.compile(r"_[A-Za-z]{1,5}\d{2,}$")
-_AUTHOR_SLASH = re.compile(r"^[(（]?\s*文\s*[/|｜]\s*(?P<value>[^\s/|｜]{1,20})")
+# A credit line of roles and slashes, opening with the writer's: （文/刘洋 图/陈晨 编辑/赵敏）.
+_AUTHOR_SLASH = re.compile(r"^[(（]?\s*文\s*[/|｜]")
+_SLASH_CREDIT = re.compile(
+    r"(?:^|(?<=[\s(（]))(?P<role>文|编辑|责编|责任编辑|来源)\s*[/|｜]\s*(?P<value>[^\s/|｜()（）]{1,20})"
+)
+_SLASH_ROLES = {
+    "文": "author",
+    "编辑": "editor?",
+    "责编": "editor",
+    "责任编辑": "editor",
+    "来源": "source",
+}
 _VALUE_TRIM = " \t|｜/丨·•-—,，;；、)）】]【[(（"
 
 # Values that stand for "nobody in particular" (DESIGN.md: placeholders are no value). A source
@@ -305,9 +318,8 @@ def _read_labels(line: str) -> list[LabelledValue]:
                 # "Abstract", "摘 要": a heading over its value, which the next block holds.
                 return [LabelledValue(named, "", 0)]
         found: list[LabelledValue] = []
-        slash = _AUTHOR_SLASH.match(line) if "/" in line else None
-        if slash:
-            found.append(LabelledValue("author", slash.group("value"), 0))
+        if _AUTHOR_SLASH.match(line):
+            found.extend(_slash_credits(line))
         if len(line) <= BYLINE_MAX and _BYLINE_DATE.search(line):
             found.extend(_bare_labels(line))
         return found
@@ -319,9 +331,8 @@ def _read_labels(line: str) -> list[LabelledValue]:
         # A colon-less byline whose only colon is its time's: 发布于 2023/6/28 18:05 作者 老周.
         return _bare_labels(line)
     found = []
-    slash = _AUTHOR_SLASH.match(line)
-    if slash:
-        found.append(LabelledValue("author", slash.group("value"), 0))
+    if _AUTHOR_SLASH.match(line):
+        found.extend(_slash_credits(line))
     names = [_field_of(match.group("label")) for match in matches]
     for number, match in enumerate(matches):
         if names[number] == "abstract":
@@ -343,6 +354,15 @@ def _read_labels(line: str) -> list[LabelledValue]:
             value = value[: counter.start()]
         found.append(LabelledValue(names[number], value.strip(_VALUE_TRIM), match.start()))
     return found
+
+
+def _slash_credits(line: str) -> list[LabelledValue]:
+    """The credits of a line of roles and slashes (文/刘洋 图/陈晨 编辑/赵敏); roles that
+    credit no text (图/, 审核/) are left out."""
+    return [
+        LabelledValue(_SLASH_ROLES[m.group("role")], m.group("value"), m.start())
+        for m in _SLASH_CREDIT.finditer(line)
+    ]
 
 
 def _label_matches(line: str) -> list[re.Match[str]]:

@@ -32,6 +32,7 @@ DATE_META = (
     "date",
     "created",
     "article:modified_time",
+    "script:publish_time",  # (not a tag: a script's variable, SCRIPT_DATE)
 )
 SECTION_META = ("article:section", "og:article:section", "columnname", "section", "category")
 SITE_META = (
@@ -72,6 +73,12 @@ SCRIPT_PAGER = re.compile(
     r"createPageHTML\(\s*(?:['\"][\w-]*['\"]\s*,\s*)?(?P<count>\d{1,3})\s*,\s*\d{1,3}\s*,\s*"
     r"['\"](?P<prefix>[\w.-]+)['\"]\s*,\s*['\"](?P<ext>\w{2,5})['\"]"
 )
+# The publication time a page keeps only in a script's variable, its visible place filled in
+# by the script: WeChat's var createTime = '2023-08-15 14:20' (and var publish_time).
+SCRIPT_DATE = re.compile(
+    r"(?:var|let|const)\s+(?:createTime|publish_time|publishTime)\s*=\s*['\"](?P<value>[^'\"]{8,30})['\"]"
+)
+SCRIPT_DATE_NAMES = ("createTime", "publish_time", "publishTime")
 # How a site's name ends: 网 (網), 站, 平台 …, or the name of the school, hospital or office
 # whose site it is (江城市第一中学, 青石县人民政府).
 SITE_NAME_END = (
@@ -171,11 +178,19 @@ def read_head(root: etree._Element) -> HeadInfo:
                 info.base = (element.get("href") or "").strip()
         elif (element.get("type") or "").lower() == "application/ld+json" and element.text:
             info.json_ld.extend(_article_objects(element.text))
-        elif element.text and "createPageHTML" in element.text:
-            drawn = SCRIPT_PAGER.search(element.text)
-            if drawn:
-                count, prefix, extension = drawn.group("count", "prefix", "ext")
-                info.script_pager = (int(count), prefix, extension)
+        elif element.text:
+            script = element.text
+            if "createPageHTML" in script:
+                drawn = SCRIPT_PAGER.search(script)
+                if drawn:
+                    count, prefix, extension = drawn.group("count", "prefix", "ext")
+                    info.script_pager = (int(count), prefix, extension)
+            if "script:publish_time" not in info.meta and any(
+                name in script for name in SCRIPT_DATE_NAMES
+            ):
+                dated = SCRIPT_DATE.search(script)
+                if dated:
+                    info.meta["script:publish_time"] = dated.group("value")
     for key, values in repeated.items():
         latin = all(value.isascii() for value in values)
         info.meta[key] = ("; " if latin else "、").join(values)
