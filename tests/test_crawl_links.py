@@ -445,3 +445,64 @@ def test_image_maps_frames_backslashes_and_a_gbk_query_lead_to_articles(tmp_path
     assert stored == {"/a/1.html", "/a/2.html"}
     assert "/show.php?id=4&kw=%B9%A4%D7%F7%B1%A8%B8%E6" in asked
     assert "/doc/plan.wps" not in asked and "//a/2.html" not in asked
+
+
+def test_a_hanweb_list_drawn_from_its_datastore_script_leads_to_its_articles(
+    tmp_path: Path,
+) -> None:
+    """大汉 (Hanweb) column pages hold their list as markup in a <script type="text/xml">
+    <datastore>, drawn in the browser: its records' links are followed like any list's."""
+    site = tmp_path / "root" / "site"
+    write(
+        site,
+        "/index.html",
+        "<html><body><a href='/col/col1235/index.html'>工作动态</a></body></html>",
+    )
+    records = "".join(
+        f"<record><![CDATA[<li><a href='/art/2023/6/{n}/art_1235_{n}.html' title='动态{n}'>"
+        f"工作动态第{n}篇</a><span>2023-06-0{n}</span></li>]]></record>"
+        for n in (1, 2, 3)
+    )
+    write(
+        site,
+        "/col/col1235/index.html",
+        "<html><body><div id='1235'><script type='text/xml'><datastore><nextgroup><![CDATA["
+        "<a href='/module/web/jpage/dataproxy.jsp?page=1'></a>]]></nextgroup><recordset>"
+        f"{records}</recordset></datastore></script></div></body></html>",
+    )
+    for n in (1, 2, 3):
+        write(site, f"/art/2023/6/{n}/art_1235_{n}.html", article(f"工作动态第{n}篇"))
+    stored, _ = crawl(tmp_path / "root", tmp_path)
+    assert stored == {f"/art/2023/6/{n}/art_1235_{n}.html" for n in (1, 2, 3)}
+
+
+def test_the_sitemaps_robots_txt_names_are_read(tmp_path: Path) -> None:
+    """No /sitemap.xml, but robots.txt names the sitemap index (Sitemap: …): the article
+    only it lists is archived."""
+    root = tmp_path / "root"
+    site = root / "site"
+    write(site, "/index.html", "<html><body><a href='/a/1.html'>一篇工作总结</a></body></html>")
+    write(site, "/a/1.html", article("一篇工作总结"))
+    write(site, "/old/2.html", article("一篇旧的述职报告"))
+    with ReplayServer(root) as server:
+        server.start()
+        write(
+            site,
+            "/robots.txt",
+            f"User-agent: *\nDisallow: /admin/\nSitemap: {server.url}/sitemap_index.xml\n",
+        )
+        write(
+            site,
+            "/sitemap_index.xml",
+            "<?xml version='1.0' encoding='UTF-8'?>"
+            "<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+            f"<url><loc>{server.url}/old/2.html</loc></url></urlset>",
+        )
+        db = tmp_path / "archive.sqlite"
+        result = run_cli("crawl", server.url + "/", "--db", str(db))
+        assert result.returncode == 0, result.stderr[-3000:]
+    with open_archive(str(db)) as archive:
+        titles = sorted(r["title"] for r in archive.iter_records())
+        failures = archive.counts()["failures"]
+    assert titles == ["一篇工作总结", "一篇旧的述职报告"]
+    assert failures == 0

@@ -530,10 +530,39 @@ def _breadcrumb_category(
             links = _links_after(blocks, position, MAX_CRUMBS)
         elif not labelled and not _is_trail(block, site, title_at):
             continue
+        if labelled and block.links:
+            # 当前位置：首页 > 政务公开 > 通知公告: the current section as plain text.
+            links = links + _plain_sections_after(text, links[-1], title)
         names = _section_names(links, title, site)
         if names:
             return names[-1]
     return None
+
+
+# How long a trail's last section, shown as plain text, may be: a column's name (通知公告,
+# 工作动态), not the article's title.
+PLAIN_SECTION_MAX = 10
+
+
+def _plain_sections_after(text: str, last_link: str, title: str | None) -> list[str]:
+    """The sections a labelled trail shows as plain text after its last link, each behind an
+    arrow; none that is (the start of) the article's title, or that is longer than a name."""
+    at = text.rfind(last_link)
+    if at < 0:
+        return []
+    parts = [part.strip() for part in BREADCRUMB_ARROW.split(text[at + len(last_link) :])]
+    if len(parts) < 2 or parts[0]:
+        return []  # no arrow right after the link: what follows is no section
+    prefix = (title or "")[:PLAIN_SECTION_MAX // 2]
+    return [
+        part
+        for part in parts[1:]
+        if part
+        and len(part) <= PLAIN_SECTION_MAX
+        and not (prefix and part.startswith(prefix))
+        and not any(mark in part for mark in "，。！？…")
+        and not DATE_PATTERN.search(part)
+    ]
 
 
 _NO_WORD = re.compile(r"[\W_]*")

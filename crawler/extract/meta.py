@@ -79,6 +79,8 @@ SCRIPT_DATE = re.compile(
     r"(?:var|let|const)\s+(?:createTime|publish_time|publishTime)\s*=\s*['\"](?P<value>[^'\"]{8,30})['\"]"
 )
 SCRIPT_DATE_NAMES = ("createTime", "publish_time", "publishTime")
+# A link in the markup a script holds for drawing (Hanweb's <datastore> of list records).
+DATASTORE_LINK = re.compile(r"""<a\s[^>]*?href\s*=\s*["']([^"'<>\s]+)["']""", re.IGNORECASE)
 # How a site's name ends: 网 (網), 站, 平台 …, or the name of the school, hospital or office
 # whose site it is (江城市第一中学, 青石县人民政府).
 SITE_NAME_END = (
@@ -135,7 +137,8 @@ class HeadInfo:
 
 def read_head(root: etree._Element) -> HeadInfo:
     """Title, meta tags and JSON-LD objects of the page (also when misplaced in <body>), and
-    the links no <a> holds, read in the same walk of the tree."""
+    the links no <a> of the tree holds (<area>, <frame>, a Hanweb list's <datastore>), read in
+    the same walk of the tree."""
     info = HeadInfo()
     title_seen = canonical_seen = False
     repeated: dict[str, list[str]] = {}  # (joined once at the end: += would copy each time)
@@ -185,6 +188,10 @@ def read_head(root: etree._Element) -> HeadInfo:
                 if drawn:
                     count, prefix, extension = drawn.group("count", "prefix", "ext")
                     info.script_pager = (int(count), prefix, extension)
+            if "<datastore" in script:
+                # Hanweb (大汉) lists: <script type="text/xml"><datastore><record><![CDATA[
+                # <li><a href="/art/…">…]]>, drawn by a script; the links are the list's.
+                info.other_links.extend(DATASTORE_LINK.findall(script))
             if "script:publish_time" not in info.meta and any(
                 name in script for name in SCRIPT_DATE_NAMES
             ):

@@ -23,7 +23,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.utils.gz import gunzip
-from scrapy.utils.sitemap import Sitemap
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from crawler.archive.signals import record_failure, record_page
@@ -224,9 +224,16 @@ class ReportsSpider(scrapy.Spider):
         for url in self.start_urls:
             yield scrapy.Request(url, callback=self.parse, errback=self.fetch_failed)
         if self.crawler.settings.getbool("SITEMAP_DISCOVERY", True):
-            # The site's own list of its pages reaches what no link does any more.
+            # The site's own list of its pages reaches what no link does any more: at the
+            # usual address, and wherever robots.txt says (sitemap_index.xml, baidusitemap.xml).
             for origin in dict.fromkeys(_origin(url) for url in self.start_urls):
                 yield self._sitemap_request(f"{origin}/sitemap.xml", depth=0)
+                yield scrapy.Request(
+                    f"{origin}/robots.txt",
+                    callback=self.parse_robots,
+                    errback=self.sitemap_missing,
+                    priority=SITEMAP_PRIORITY,
+                )
         archive = archive_of(self.crawler)
         if archive is not None:
             # Articles due for a refresh are revisited even when no list links them any more.
@@ -404,6 +411,13 @@ class ReportsSpider(scrapy.Spider):
                     yield self._sitemap_request(url, depth + 1)
             elif sitemap.type == "urlset" and not self._seen_recently(url):
                 yield self._request(url, self.parse)
+
+    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
+        """The sitemaps robots.txt names (Sitemap: lines); /sitemap.xml again is a duplicate
+        the scheduler drops."""
+        for url in sitemap_urls_from_robots(response.body, base_url=response.url):
+            if url.startswith(("http://", "https://")):
+                yield self._sitemap_request(url, depth=0)
 
     def sitemap_missing(self, failure: Failure) -> None:
         """Most sites have no sitemap.xml: its 404 is no failure of the crawl."""
