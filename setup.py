@@ -20,13 +20,13 @@ class OptionalBuildExt(build_ext):
     def run(self) -> None:
         try:
             super().run()
-        except Exception as error:  # noqa: BLE001 - any failure only costs speed
+        except Exception as error:  # (any failure only costs speed)
             self._skip(error)
 
     def build_extension(self, ext: Extension) -> None:
         try:
             super().build_extension(ext)
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             self._skip(error)
 
     def _skip(self, error: Exception) -> None:

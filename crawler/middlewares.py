@@ -64,6 +64,8 @@ class WarcMiddleware:
         return middleware
 
     def process_response(self, request: Request, response: Response) -> Response:
+        if "download_stopped" in response.flags:
+            return response  # a file stopped at its headers (downloads.py): nothing to keep
         try:
             location = self.archive.write_exchange(
                 url=response.url,

@@ -63,6 +63,7 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "crawler.progress.ProgressExtension": 500,
+    "crawler.downloads.FileDownloadStopper": 500,
 }
 
 ARCHIVE_DB_URL = os.environ.get("ARCHIVE_DB_URL")

@@ -506,3 +506,42 @@ def test_the_sitemaps_robots_txt_names_are_read(tmp_path: Path) -> None:
         failures = archive.counts()["failures"]
     assert titles == ["一篇工作总结", "一篇旧的述职报告"]
     assert failures == 0
+
+
+def test_a_file_behind_a_page_like_address_is_stopped_at_its_headers(tmp_path: Path) -> None:
+    """A government site's attachment comes from a script (downfile.jsp), its headers saying
+    it is a file: the download ends there, nothing of it is archived, and no failure is
+    claimed; the article beside it is archived as usual."""
+    import json
+    import sqlite3
+
+    root = tmp_path / "root"
+    site = root / "site"
+    write(
+        site,
+        "/index.html",
+        "<html><body><a href='/a/1.html'>一篇工作总结</a>"
+        "<a href='/module/download/downfile.jsp'>附件：申报表</a></body></html>",
+    )
+    write(site, "/a/1.html", article("一篇工作总结"))
+    (site / "module" / "download").mkdir(parents=True)
+    (site / "module" / "download" / "downfile.jsp").write_bytes(
+        b"\xd0\xcf\x11\xe0" + bytes(4_000_000)
+    )
+    attachment = {
+        "Content-Type": "application/octet-stream",
+        "Content-Disposition": "attachment; filename=shenbao.doc",
+    }
+    (root / "headers.json").write_text(
+        json.dumps({"/module/download/downfile.jsp": attachment}), encoding="utf-8"
+    )
+    stored, counts = crawl(root, tmp_path)
+    assert stored == {"/a/1.html"}
+    assert counts.get("/module/download/downfile.jsp") == 1
+    with sqlite3.connect(tmp_path / "archive.sqlite") as db:
+        size, warc = db.execute(
+            "select size, warc_file from pages where url like '%downfile.jsp'"
+        ).fetchone()
+        failures = db.execute("select url, stage, reason from failures").fetchall()
+    assert size < 1_000_000 and warc is None
+    assert failures == []

@@ -553,7 +553,7 @@ def _plain_sections_after(text: str, last_link: str, title: str | None) -> list[
     parts = [part.strip() for part in BREADCRUMB_ARROW.split(text[at + len(last_link) :])]
     if len(parts) < 2 or parts[0]:
         return []  # no arrow right after the link: what follows is no section
-    prefix = (title or "")[:PLAIN_SECTION_MAX // 2]
+    prefix = (title or "")[: PLAIN_SECTION_MAX // 2]
     return [
         part
         for part in parts[1:]

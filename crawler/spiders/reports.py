@@ -337,7 +337,11 @@ class ReportsSpider(scrapy.Spider):
         """The page's analysis, with the page and any failure logged in the archive."""
         page = _ledger(response, "other")
         content_type = page["content_type"]
-        if not isinstance(response, TextResponse) or _is_xml(content_type):
+        if (
+            not isinstance(response, TextResponse)
+            or _is_xml(content_type)
+            or "download_stopped" in response.flags  # a file, stopped at its headers
+        ):
             record_page(self.crawler, response.url, **page)
             return None
         try:
@@ -380,6 +384,7 @@ class ReportsSpider(scrapy.Spider):
             callback=self.parse_sitemap,
             errback=self.sitemap_missing,
             cb_kwargs={"depth": depth},
+            meta={"sitemap": True},  # (a gzipped one may come as a file: downloads.py)
             priority=SITEMAP_PRIORITY,
         )
 
