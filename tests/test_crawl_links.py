@@ -91,6 +91,7 @@ def test_print_versions_reply_links_feeds_search_and_login_are_not_followed(tmp_
             "<a href='/plus/stow.php?aid=1'>收藏</a> <a href='/plus/recommend.php?aid=1'>推荐</a>"
             "<a href='/plus/erraddsave.php?aid=1'>挑错</a> <a href='/e/pl/?classid=5&id=1'>评论</a>"
             "<a href='/e/public/digg/?id=1'>顶</a> <a href='/?s=述职报告'>搜索</a>"
+            "<a href='/Comment.asp?ArticleID=1'>发表评论</a>"
             # Content: DedeCMS's dynamic article page, a ThinkPHP route.
             "<a href='/plus/view.php?aid=2'>另一篇心得体会</a> <a href='/?s=/home/a/3'>第三篇</a>",
         ),
@@ -107,6 +108,7 @@ def test_print_versions_reply_links_feeds_search_and_login_are_not_followed(tmp_
         "/plus/erraddsave.php",
         "/e/pl/",
         "/e/public/digg/",
+        "/Comment.asp",
     )
     for path in ignored:
         write(

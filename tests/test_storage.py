@@ -143,7 +143,13 @@ def test_better_address() -> None:
     assert better_address("http://x.cn/a/1.html", "http://m.x.cn/a/1.html")
     assert better_address("https://x.cn/a/1.html", "http://x.cn/a/1.html")
     assert not better_address("http://www.x.cn/a/1.html", "http://x.cn/a/1.html")  # a tie
-    assert better_address("http://x.cn/article/show.asp?id=1", "http://x.cn/Article/Show.asp?ID=1")
+    # An IIS site's case variants: a tie, whichever was archived first stays.
+    assert not better_address(
+        "http://x.cn/article/show.asp?id=1", "http://x.cn/Article/Show.asp?ID=1"
+    )
+    assert not better_address(
+        "http://x.cn/Article/Show.asp?ID=1", "http://x.cn/article/show.asp?id=1"
+    )
     assert not better_address("http://m.x.cn/a/1.html", "http://x.cn/e/ShowInfo.php?id=1")
 
 

@@ -85,12 +85,13 @@ _SCRIPT = re.compile(r"\.(?:php|asp|aspx|jsp|cgi|do)(?:/|$)", re.IGNORECASE)
 def better_address(url: str, other: str) -> bool:
     """Whether url is a better address than other for the same article, in this order: the
     main host over a mobile mirror, no query over one, a static page over a script
-    (`/a/12.html` over `/plus/view.php?aid=12`), https over http, lower case over upper. A tie
-    keeps the address archived first."""
+    (`/a/12.html` over `/plus/view.php?aid=12`), https over http. A tie keeps the address
+    archived first: an IIS site's case variants (Show.asp?ID=1, show.asp?id=1) are one, and
+    the site's own spelling, the one its lists use and a crawl meets first, stays."""
     return _address_cost(url) < _address_cost(other)
 
 
-def _address_cost(url: str) -> tuple[int, int, int, int, int]:
+def _address_cost(url: str) -> tuple[int, int, int, int]:
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     mirror = bool(_MIRROR_PREFIX.match(host)) and not host.startswith("www.")
@@ -99,6 +100,4 @@ def _address_cost(url: str) -> tuple[int, int, int, int, int]:
         int(bool(parts.query)),
         int(bool(_SCRIPT.search(parts.path))),
         int(parts.scheme != "https"),
-        # IIS answers /Article/Show.asp?ID=1 as /article/show.asp?id=1: the lower case is usual.
-        int(any(c.isupper() for c in f"{parts.path}?{parts.query}")),
     )

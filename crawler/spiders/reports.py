@@ -59,13 +59,14 @@ _IGNORED_SUFFIXES = tuple(
 )
 # Links to pages that only repeat an article or hold none: the print version of an article
 # (print.php?aid=, /print/, ?action=print, EmpireCMS /e/DoPrint/), a comment-reply copy
-# (WordPress ?replytocom=), comment and guestbook pages (DedeCMS /plus/feedback.php?aid=),
+# (WordPress ?replytocom=), comment and guestbook pages (DedeCMS /plus/feedback.php?aid=, an
+# ASP site's Comment.asp?ArticleID=),
 # feeds, search results, log-in and posting forms.
 _IGNORED_LINKS = re.compile(
     r"(?:^|[/_.?&=-])(?:do)?print(?:page)?(?:\.\w+)?(?:$|[/?&=_.])|"
     r"[?&](?:action|do|mod|act)=print\b|"
     r"[?&]replytocom=|/(?:feed|rss|atom)(?:/|\.xml|$)|[?&]feed=|"
-    r"/(?:feedback|guestbook|comments?)(?:_ajax)?\.php|[?&]m=comment\b|"
+    r"/(?:feedback|guestbook|comments?|pinglun)(?:_ajax)?\.(?:php|asp|aspx|jsp)|[?&]m=comment\b|"
     r"/(?:plus/)?search\.\w+|[?&]m=member\b|"
     r"[?&](?:mod|action|do|a|ac|act)=(?:search|logging|login|logout|register|post)\b|"
     r"/(?:wp-login|wp-admin|member|login|register|signin|signup)(?:/|\.\w+|$)|"
