@@ -46,7 +46,7 @@ from .fields import (
     site_of,
     title_of,
 )
-from .labels import read_labels
+from .labels import COUNTER, read_labels
 from .meta import KEYWORD_META, TAG_META, HeadInfo, read_head
 from .text import fold
 from .urls import (
@@ -268,6 +268,29 @@ def _prepare(
     return parsed
 
 
+# What an unlabelled info line holds beside its date: a time's and counters' marks, counters'
+# words, a weekday.
+_INFO_LINE_REST = re.compile(
+    r"[\s\d:：.,，|｜/·•()（）\[\]-]|阅读|浏览|点击|评论|访问|次|人|星期.|周[一二三四五六日天]"
+)
+INFO_LINE_MAX = 60
+
+
+def _is_date_line(text: str) -> bool:
+    """Whether a line is a date with nothing but counters beside it (no sentence, no name),
+    a date written as a machine writes it or a counter beside it: a speech's （2023年6月9日）
+    under its title is the text's own line."""
+    if len(text) > INFO_LINE_MAX:
+        return False
+    dated = DATE_PATTERN.search(text)
+    if dated is None:
+        return False
+    rest = text[: dated.start()] + text[dated.end() :]
+    if _INFO_LINE_REST.sub("", rest):
+        return False
+    return "年" not in dated.group() or COUNTER.search(text) is not None
+
+
 def _without_page_mark(title: str | None, number: int) -> str | None:
     """A later page's title without the page's number that a CMS adds to it: 总结(2),
     总结（第2页）, 总结_2, 总结 第2页. (An article's record takes its first page's title; this
@@ -400,10 +423,21 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
     # untitled poem's first line, one of several lines of one element) stays.
     repeated = any(b.text == title for b in body_list)
     lines_of = Counter(id(b.element) for b in body_list) if repeated else Counter()
+    # An info line opening the text without a label: a date and counters (2023-11-20 阅读
+    # 1208), which dates the page where no label does.
+    opening = next(
+        (b for b in body_list if title_block is None or b.index > title_block.index), None
+    )
+    info_line = (
+        opening.index
+        if opening is not None and "date" not in values and _is_date_line(opening.text)
+        else None
+    )
     paragraphs = [
         b.text
         for b in body_list
         if b.index not in labelled.consumed
+        and b.index != info_line
         and (title_block is None or b.index > title_block.index)
         and (b.text != title or (lines_of[id(b.element)] >= MIN_VERSE_LINES and not b.heading))
     ]

@@ -137,7 +137,10 @@ def find_containers(
                 break
             if element not in passed:
                 scores[element] = scores.get(element, 0.0) + score * share
-            element = element.getparent()
+            # (Up to the next element that can hold a text: a cell's vote reaches the cell
+            # of the layout table around its table, not the row and the table between.)
+            parent = element.getparent()
+            element = _owner(parent) if parent is not None else None
     if not scores:
         return []
     # (Never a box that opens with 网友评论 or 相关阅读: its prose is comments or excerpts,
@@ -251,7 +254,8 @@ def body_blocks(page: Page, containers: list[etree._Element]) -> list[Block]:
         if block.index in dropped or is_navigation(block) or is_disclaimer(block):
             continue
         opens = block.text.startswith("附件") and ATTACHMENT_HEAD.match(block.text) is not None
-        listed = (attachments or opens) and ATTACHMENT_ITEM.match(block.text) is not None
+        # (附件：<a>…</a>, a single attachment, is its list's head and its item at once.)
+        listed = opens or (attachments and ATTACHMENT_ITEM.match(block.text) is not None)
         if block.link_density > 0.5 and not listed:
             continue
         kept.append(block)

@@ -246,7 +246,9 @@ ENGLISH_BYLINE = re.compile(
 # Counters that end a value without a colon of their own: "市发展改革委阅读 2.3万", "浏览123次",
 # "阅读(1745)", "本文已影响 2,351 人".
 COUNTER = re.compile(
-    r"(?:阅读|浏览|点击|人气|评论|访问)(?:量|数|次数)?\s*[:：(（]?\s*\d|(?:本文)?已(?:影响|有)\s*\d"
+    r"(?:阅读|浏览|点击|人气|评论|访问)(?:量|数|次数)?\s*[:：(（]?\s*\d|(?:本文)?已(?:影响|有)\s*\d|"
+    # … and the number first: "3561 次阅读", "1.2万人浏览".
+    r"(?<![\d.,])\d[\d,.]*\s*万?\s*(?:次|人)?\s*(?:阅读|浏览|点击|访问|围观)"
 )
 # A CMS's code for its staff after a name: 王晓武_NBJ1234.
 STAFF_CODE = re.compile(r"_[A-Za-z]{1,5}\d{2,}$")
@@ -352,7 +354,12 @@ def _read_labels(line: str) -> list[LabelledValue]:
         counter = COUNTER.search(value)
         if counter:
             value = value[: counter.start()]
-        found.append(LabelledValue(names[number], value.strip(_VALUE_TRIM), match.start()))
+        value = value.strip(_VALUE_TRIM)
+        if names[number] == "author" and _AUTHOR_SLASH.match(value):
+            # 作者：文/陈思雨 图/刘洋: the roles and slashes say who wrote it.
+            found.extend(_slash_credits(value))
+            continue
+        found.append(LabelledValue(names[number], value, match.start()))
     return found
 
 
