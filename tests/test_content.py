@@ -33,6 +33,22 @@ def test_a_document_shown_page_by_page_is_read_whole() -> None:
     assert [p[:6] for p in paragraphs] == [f"第{n}页第{k}段" for n in (1, 2) for k in (1, 2, 3)]
 
 
+def test_a_previews_page_numbers_leave_the_body() -> None:
+    """Under each page of a preview its number between dashes (- 2 -): no text of the
+    document; a line with more than the number stays."""
+    pages = "".join(
+        f"<div class='page page-{n}'>"
+        + "".join(f"<p>第{n}页第{k}段：{SENTENCE}</p>" for k in (1, 2))
+        + f"<div class='num'>- {n} -</div></div>"
+        for n in (1, 2, 3)
+    )
+    paragraphs = _paragraphs(f"<div class='doc'>{pages}<p>- 第三部分 -</p></div>")
+    assert [p[:6] for p in paragraphs] == [
+        *(f"第{n}页第{k}段" for n in (1, 2, 3) for k in (1, 2)),
+        "- 第三部分",
+    ]
+
+
 def test_the_article_does_not_take_in_its_neighbours() -> None:
     """Prose beside the article in another kind of element (a comment box) stays out."""
     article = (

@@ -92,6 +92,11 @@ def test_print_versions_reply_links_feeds_search_and_login_are_not_followed(tmp_
             "<a href='/plus/erraddsave.php?aid=1'>挑错</a> <a href='/e/pl/?classid=5&id=1'>评论</a>"
             "<a href='/e/public/digg/?id=1'>顶</a> <a href='/?s=述职报告'>搜索</a>"
             "<a href='/Comment.asp?ArticleID=1'>发表评论</a>"
+            # Discuz!'s printable copy, report form, jump to a post, one author's posts.
+            "<a href='/forum.php?mod=viewthread&action=printable&tid=342'>打印</a>"
+            "<a href='/forum.php?mod=misc&action=report&rtype=post&rid=1'>举报</a>"
+            "<a href='/forum.php?mod=redirect&goto=findpost&ptid=342&pid=1'>沙发</a>"
+            "<a href='/forum.php?mod=viewthread&tid=342&page=1&authorid=9'>只看该作者</a>"
             # Content: DedeCMS's dynamic article page, a ThinkPHP route.
             "<a href='/plus/view.php?aid=2'>另一篇心得体会</a> <a href='/?s=/home/a/3'>第三篇</a>",
         ),
@@ -109,6 +114,7 @@ def test_print_versions_reply_links_feeds_search_and_login_are_not_followed(tmp_
         "/e/pl/",
         "/e/public/digg/",
         "/Comment.asp",
+        "/forum.php",
     )
     for path in ignored:
         write(

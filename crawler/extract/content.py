@@ -48,7 +48,9 @@ NAVIGATION_LINE = re.compile(
     r"请关注[^，。]{0,16}公众号|"
     # A 范文 site's download box.
     r"点击下载|下载文档|下载本文|文档为\s*\w{2,4}\s*格式|"
-    r"[-—–\s]*END[-—–\s]*$)",
+    r"[-—–\s]*END[-—–\s]*$|"
+    # A document preview's page number between dashes, under each of its pages: - 2 -.
+    r"[-—–]\s*\d{1,4}\s*[-—–]\s*$)",
     re.IGNORECASE,
 )
 # A pager line is nothing but these tokens. The atomic group takes, at each point, the first

@@ -466,8 +466,8 @@ def _keyword_tail(segments: list[str], head: HeadInfo) -> bool:
     """Whether the parts after the title are the page's keywords (标题_发展_产业_农村, the
     keywords meta listing 发展, 产业, 农村), not the names of a site and its channel."""
     keywords = head.meta.get("keywords")
-    if len(segments) < 3 or not keywords:
-        return False
+    if len(segments) < 3 or not keywords or head.title in keywords:
+        return False  # (a keywords tag that repeats the whole <title>, as Discuz!'s does)
     listed = set(split_list(keywords))
     return all(segment in listed for segment in segments[1:])
 

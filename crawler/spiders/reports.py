@@ -66,6 +66,9 @@ _IGNORED_LINKS = re.compile(
     r"(?:^|[/_.?&=-])(?:do)?print(?:page)?(?:\.\w+)?(?:$|[/?&=_.])|"
     r"[?&](?:action|do|mod|act)=print\b|"
     r"[?&]replytocom=|/(?:feed|rss|atom)(?:/|\.xml|$)|[?&]feed=|"
+    # Discuz!'s printable copy, report form, jumps to a post and one author's posts.
+    r"[?&]action=(?:printable|report)\b|[?&]goto=(?:findpost|lastpost|nextnewset|nextoldset)\b|"
+    r"[?&]authorid=\d|"
     r"/(?:feedback|guestbook|comments?|pinglun)(?:_ajax)?\.(?:php|asp|aspx|jsp)|[?&]m=comment\b|"
     r"/(?:plus/)?search\.\w+|[?&]m=member\b|"
     r"[?&](?:mod|action|do|a|ac|act)=(?:search|logging|login|logout|register|post)\b|"
@@ -349,6 +352,10 @@ class ReportsSpider(scrapy.Spider):
             analysis = analyse(
                 response.body, response.url, {"Content-Type": content_type}, rules=self.rules
             )
+            if analysis.kind == "article" or article_url is not None:
+                # The record is read when first asked for: here, where a parser bug on an
+                # odd page is caught and recorded instead of losing the page unnoticed.
+                _ = analysis.report
         except ExtractError as error:
             record_failure(self.crawler, response.url, "decode", str(error))
             record_page(self.crawler, response.url, **page)
