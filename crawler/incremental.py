@@ -21,7 +21,7 @@ from scrapy.http import Response
 from sqlalchemy import select
 
 from crawler.archive import Archive
-from crawler.archive.models import Article, ArticleAlias
+from crawler.archive.models import Article, ArticleAlias, Page
 from crawler.extract import canonical_url
 from pipelines.store import archive_of
 
@@ -65,6 +65,12 @@ def known_articles(archive: Archive, spider: Spider) -> dict[str, KnownArticle]:
     # address is where its changes are fetched.
     for (url,) in archive.query(select(ArticleAlias.url)):
         if not domains or _on(url, domains):
+            known.setdefault(url, KnownArticle(False, None, None))
+    # So is a copy naming an archived article as its own (rel=canonical), once fetched.
+    for url, original in archive.query(
+        select(Page.url, Page.article_url).where(Page.kind == "copy")
+    ):
+        if original in known and (not domains or _on(url, domains)):
             known.setdefault(url, KnownArticle(False, None, None))
     return known
 

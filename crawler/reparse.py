@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from crawler.archive import Archive
 from crawler.archive.models import Article, Page
@@ -49,6 +49,7 @@ def _page_locations(archive: Archive, url: str) -> list[tuple[str, WarcLocation,
     query = (
         select(Page.url, Page.warc_file, Page.warc_offset, Page.warc_length, Page.content_type)
         .where(Page.article_url == url, Page.warc_file.is_not(None), Page.status == 200)
+        .where(or_(Page.kind.is_(None), Page.kind != "copy"))  # (a copy is the page again)
         .order_by(Page.id)
     )
     latest: dict[str, tuple[str, WarcLocation, str | None]] = {}

@@ -143,11 +143,24 @@ def test_a_copy_is_stored_at_the_address_it_names_as_its_own(tmp_path: Path) -> 
     second = article("一篇工作总结", canonical="/a/1_2.html", pager=pager)
     write(site, "/a/1_2.html", second.replace(PROSE, "第二页：" + PROSE, 1))
     write(site, "/b/2.html", article("一篇述职报告", canonical="/"))
-    stored, counts = crawl(tmp_path / "root", tmp_path)
+    db = tmp_path / "archive.sqlite"
+    with ReplayServer(tmp_path / "root") as server:
+        server.start()
+        result = run_cli("crawl", server.url + "/", "--db", str(db))
+        assert result.returncode == 0, result.stderr[-3000:]
+        counts = server.counts
+        server.reset()
+        result = run_cli("crawl", server.url + "/", "--db", str(db))
+        assert result.returncode == 0, result.stderr[-3000:]
+        again = server.counts
+    with open_archive(str(db)) as archive:
+        stored = {urlsplit(r["url"]).path for r in archive.iter_records()}
     assert stored == {"/a/1.html", "/b/2.html"}
     assert counts.get("/a/1.html") == 1
     # The copy's pager leads to the article's second page: fetched once, by the stitching.
     assert counts.get("/a/1_2.html") == 1
+    # The next crawl knows the copy's address as the article's and does not ask for it.
+    assert "/show.php" not in again and "/a/1.html" not in again
 
 
 def test_an_article_reached_at_two_addresses_is_archived_once(tmp_path: Path) -> None:

@@ -380,7 +380,12 @@ class ReportsSpider(scrapy.Spider):
                 f"HTML cut off: the page ends before </body></html>{stored}",
             )
         if analysis.kind == "article":
-            page["article_url"] = canonical_url(article_url or response.url)
+            original = None if article_url else self._original_of(response, analysis)
+            if original:
+                # A copy of the article at another address: the ledger says whose, and the
+                # next crawl knows the address (incremental.known_articles) and skips it.
+                page["kind"] = "copy"
+            page["article_url"] = canonical_url(article_url or original or response.url)
         record_page(self.crawler, response.url, **page)
         return analysis
 
