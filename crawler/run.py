@@ -26,7 +26,7 @@ class CrawlSummary:
 
     finish_reason: str
     seconds: float
-    responses: int
+    responses: int  # responses the spider received (none: the site was unreachable)
     articles_new: int
     articles_changed: int
     articles_unchanged: int
@@ -37,12 +37,16 @@ class CrawlSummary:
     storage_error: str | None = None  # set when the archive could not be written
     # Pages that were an archived article under another URL (kept as its aliases).
     articles_alias: int = 0
+    # Fetched URLs this run logged in the archive's pages table (redirects, robots-named
+    # sitemaps and stopped downloads too): what `stats` counts for the run.
+    pages: int = 0
 
     def lines(self) -> list[str]:
-        rate = self.responses / self.seconds if self.seconds else 0.0
+        pages = self.pages or self.responses  # (no archive to log them: the responses)
+        rate = pages / self.seconds if self.seconds else 0.0
         return [
             f"finished: {self.finish_reason} in {self.seconds:.1f}s ({rate:.1f} pages/s)",
-            f"this run: {self.responses} pages fetched, {self.articles_new} new articles, "
+            f"this run: {pages} pages fetched, {self.articles_new} new articles, "
             f"{self.articles_changed} changed, {self.articles_unchanged} unchanged, "
             f"{self.articles_alias} aliases, {self.failures} failures",
             f"archive:  {self.archive_articles} articles, {self.archive_pages} pages, "
@@ -112,6 +116,7 @@ def run_crawl(
         articles_changed=int(stats.get("archive/articles_changed", 0)),
         articles_unchanged=int(stats.get("archive/articles_unchanged", 0)),
         articles_alias=int(stats.get("archive/articles_alias", 0)),
+        pages=int(stats.get("archive/pages", 0)),
         failures=sum(int(v) for k, v in stats.items() if k.startswith("archive/failures/")),
         archive_articles=counts.get("articles", 0),
         archive_pages=counts.get("pages", 0),

@@ -123,3 +123,9 @@ def test_second_crawl_changes_nothing(crawled: Path, demo_server: ReplayServer) 
     assert result.returncode == 0, result.stderr[-3000:]
     assert "0 new articles, 0 changed" in result.stdout
     assert snapshot() == before
+    # The summary counts the pages the run logged, as `stats` and the pages table do.
+    with sqlite3.connect(crawled) as db:
+        logged = db.execute(
+            "select count(*) from pages where run_id = (select max(id) from crawl_runs)"
+        ).fetchone()[0]
+    assert f"this run: {logged} pages fetched," in result.stdout
