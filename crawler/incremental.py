@@ -34,12 +34,19 @@ class NotNeeded(IgnoreRequest):
 
 
 class KnownArticle:
-    __slots__ = ("due", "etag", "last_modified")
+    __slots__ = ("due", "etag", "last_modified", "last_seen")
 
-    def __init__(self, due: bool, etag: str | None, last_modified: str | None) -> None:
+    def __init__(
+        self,
+        due: bool,
+        etag: str | None,
+        last_modified: str | None,
+        last_seen: str | None = None,
+    ) -> None:
         self.due = due
         self.etag = etag
         self.last_modified = last_modified
+        self.last_seen = last_seen  # when the crawl last fetched it (an alias: None)
 
 
 def known_articles(archive: Archive, spider: Spider) -> dict[str, KnownArticle]:
@@ -60,7 +67,7 @@ def known_articles(archive: Archive, spider: Spider) -> dict[str, KnownArticle]:
         if domains and not _on(url, domains):
             continue
         due = refresh_all or (cutoff is not None and (last_seen or "") < cutoff)
-        known[url] = KnownArticle(due, etag, last_modified)
+        known[url] = KnownArticle(due, etag, last_modified, last_seen)
     # Another address of an archived article is never asked for again: the article's own
     # address is where its changes are fetched.
     for (url,) in archive.query(select(ArticleAlias.url)):

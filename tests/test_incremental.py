@@ -92,3 +92,61 @@ def test_refresh_fetches_only_what_changed(tmp_path: Path, demo_expected: dict[s
         if path in unchanged:
             assert ("If-None-Match" in headers) == (path not in multi_page), path
     assert "304 not modified" in second.stderr or "incremental/not_modified" in second.stderr
+
+
+PROSE = "今年以来，我们坚持以人民为中心的发展思想，认真落实各项工作部署，扎实推进重点任务。" * 3
+
+
+def _article(title: str, prose: str = PROSE) -> str:
+    return (
+        f"<html><head><meta charset='utf-8'><title>{title}_示例范文网</title></head><body>"
+        f"<h1>{title}</h1><div class='info'>时间：2024-03-05 09:12</div>"
+        f"<div class='content'><p>{prose}</p><p>{prose}</p></div></body></html>"
+    )
+
+
+def _sitemap(base: str, lastmods: dict[str, str]) -> str:
+    urls = "".join(
+        f"<url><loc>{base}{path}</loc><lastmod>{lastmod}</lastmod></url>"
+        for path, lastmod in lastmods.items()
+    )
+    return (
+        "<?xml version='1.0' encoding='UTF-8'?>"
+        f"<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>{urls}</urlset>"
+    )
+
+
+def test_a_sitemaps_lastmod_brings_a_changed_article_back_without_refresh(tmp_path: Path) -> None:
+    """Without --refresh an archived article is skipped, unless the sitemap dates a change
+    after its last fetch: that one is fetched again (a new version); the others are not."""
+    site = tmp_path / "root" / "site"
+    site.mkdir(parents=True)
+    (site / "index.html").write_text(
+        "<html><body><a href='/a/1.html'>第一篇</a> <a href='/a/2.html'>第二篇</a></body></html>",
+        encoding="utf-8",
+    )
+    (site / "a").mkdir()
+    (site / "a" / "1.html").write_text(_article("第一篇工作总结"), encoding="utf-8")
+    (site / "a" / "2.html").write_text(_article("第二篇述职报告"), encoding="utf-8")
+    db = tmp_path / "archive.sqlite"
+    with ReplayServer(tmp_path / "root") as server:
+        server.start()
+        old = {"/a/1.html": "2020-01-01", "/a/2.html": "2020-01-01T08:00:00+08:00"}
+        (site / "sitemap.xml").write_text(_sitemap(server.url, old), encoding="utf-8")
+        first = run_cli("crawl", server.url + "/", "--db", str(db))
+        assert first.returncode == 0, first.stderr[-3000:]
+
+        (site / "a" / "1.html").write_text(
+            _article("第一篇工作总结", "（已修订）" + PROSE), encoding="utf-8"
+        )
+        new = {"/a/1.html": "2099-01-01T00:00:00Z", "/a/2.html": "2020-01-01T08:00:00+08:00"}
+        (site / "sitemap.xml").write_text(_sitemap(server.url, new), encoding="utf-8")
+        server.reset()
+        second = run_cli("crawl", server.url + "/", "--db", str(db))
+        assert second.returncode == 0, second.stderr[-3000:]
+        asked = server.counts
+    assert "0 new articles, 1 changed" in second.stdout
+    assert asked.get("/a/1.html") == 1 and "/a/2.html" not in asked
+    with sqlite3.connect(db) as conn:
+        versions = conn.execute("select count(*) from article_versions").fetchone()[0]
+    assert versions == 3

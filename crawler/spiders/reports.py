@@ -13,6 +13,7 @@ import re
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import SplitResult, urljoin, urlsplit
 
@@ -215,6 +216,9 @@ class ReportsSpider(scrapy.Spider):
         self.refresh = str(refresh).lower() in ("1", "true", "yes", "on")
         self.rules: FieldRules = self.profile.rules if self.profile else DEFAULT_RULES
         self._recently_followed: OrderedDict[str, None] = OrderedDict()
+        # Archived articles not due for a refresh, and when each was last fetched: a sitemap
+        # saying one changed since has it fetched again (parse_sitemap).
+        self._last_seen: dict[str, str] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ReportsSpider:
@@ -244,6 +248,8 @@ class ReportsSpider(scrapy.Spider):
             for url, known in known_articles(archive, self).items():
                 if known.due:
                     yield self._request(url, self.parse)
+                elif known.last_seen:
+                    self._last_seen[url] = known.last_seen
 
     # -- pages ---------------------------------------------------------------------------
 
@@ -420,15 +426,46 @@ class ReportsSpider(scrapy.Spider):
         with contextlib.suppress(etree.LxmlError):  # cut off: the entries before still count
             entries.extend(sitemap)
         for entry in entries:
-            loc = entry.get("loc") if isinstance(entry, dict) else None
+            if not isinstance(entry, dict):
+                continue
+            loc = entry.get("loc")
             url = self._followable(response.url, loc) if isinstance(loc, str) else None
             if url is None:
                 continue
             if sitemap.type == "sitemapindex":
                 if depth < SITEMAP_DEPTH:
                     yield self._sitemap_request(url, depth + 1)
+            elif sitemap.type == "urlset" and self._changed_since_seen(url, entry.get("lastmod")):
+                # Archived, not due, but changed since (its <lastmod>): fetched again, past
+                # the incremental skip, and past the duplicate filter (a list's link to it
+                # was skipped, and filtered, before).
+                self._last_seen.pop(canonical_url(url), None)
+                yield scrapy.Request(
+                    url,
+                    callback=self.parse,
+                    errback=self.fetch_failed,
+                    meta={"dont_skip_known": True},
+                    dont_filter=True,
+                )
             elif sitemap.type == "urlset" and not self._seen_recently(url):
                 yield self._request(url, self.parse)
+
+    def _changed_since_seen(self, url: str, lastmod: object) -> bool:
+        """Whether a sitemap's <lastmod> for an archived article is later than its last
+        fetch (a date alone, or a time without a zone, read as UTC)."""
+        seen = self._last_seen.get(canonical_url(url))
+        if not seen or not isinstance(lastmod, str):
+            return False
+        try:
+            changed = datetime.fromisoformat(lastmod.strip().replace("Z", "+00:00"))
+            fetched = datetime.fromisoformat(seen)
+        except ValueError:
+            return False
+        if changed.tzinfo is None:
+            changed = changed.replace(tzinfo=UTC)
+        if fetched.tzinfo is None:
+            fetched = fetched.replace(tzinfo=UTC)
+        return changed > fetched
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         """The sitemaps robots.txt names (Sitemap: lines); /sitemap.xml again is a duplicate
