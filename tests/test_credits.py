@@ -205,3 +205,27 @@ def test_a_reports_signature_names_its_author_and_stays_in_the_text() -> None:
     record = extract(page, "http://www.fanwen.example/a/2.html")
     assert record.credits.author == "孙立群"
     assert record.body.split("\n\n")[-2:] == ["述职人：孙立群", "2023年12月15日"]
+
+
+@pytest.mark.parametrize(
+    ("byline", "author", "editor", "source"),
+    [
+        # A newspaper's reporters on a line of their own, no colon.
+        ("本报记者　王珂园", "王珂园", None, None),
+        ("新华社记者 张三 李四", "张三 李四", None, None),
+        # Traditional-script counters end the byline like simplified ones.
+        ("作者：林佳慧　點擊次數：356", "林佳慧", None, None),
+        ("作者：林佳慧 點閱次數：356", "林佳慧", None, None),
+        ("作者：佚名 3561 次阅读", None, None, None),
+        # A widget's word run on after a credit is no part of it.
+        ("时间：2024-03-11 编辑：小文 手机版", None, "小文", None),
+        ("来源：人民网 打印 关闭", None, None, "人民网"),
+        # Roles and slashes after the 作者 label.
+        ("作者：文/陈思雨 图/刘洋", "陈思雨", None, None),
+    ],
+)
+def test_bylines_without_colons_counters_and_widgets(
+    byline: str, author: str | None, editor: str | None, source: str | None
+) -> None:
+    credits = extract(_page("", byline), "http://example.cn/a/1.html").credits
+    assert (credits.author, credits.editor, credits.source) == (author, editor, source)

@@ -22,7 +22,15 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from ..items import Credits, Report
-from .blocks import Block, Page, keep_preformatted_lines, parse, parse_utf8, segment
+from .blocks import (
+    Block,
+    Page,
+    keep_preformatted_lines,
+    parse,
+    parse_utf8,
+    segment,
+    show_noscript_text,
+)
 from .content import (
     body_blocks,
     comment_start,
@@ -230,6 +238,8 @@ def _prepare(
         links.extend(jumps)
     if any(mark in body for mark in PREFORMATTED_MARKS):
         keep_preformatted_lines(root)
+    if b"<noscript" in body or b"<NOSCRIPT" in body:
+        show_noscript_text(root)
     page = segment(root)
     chosen = overrides.pop("body", None)  # (a site profile's choice stands)
     containers = chosen or find_containers(page)

@@ -311,6 +311,19 @@ def _breaks_for_lines(pre: etree._Element) -> None:
                 element.addnext(br)
 
 
+# How much text a <noscript> holds when it is the page's text for readers without scripts (a
+# single-page app's fallback), not a hint to turn them on.
+NOSCRIPT_TEXT_MIN = 200
+
+
+def show_noscript_text(root: etree._Element) -> None:
+    """Read a <noscript> holding a text as part of the page (a single-page app renders its
+    article in a script and gives the same text in <noscript> for readers without one)."""
+    for element in list(root.iter("noscript")):
+        if sum(len(text.strip()) for text in element.itertext()) >= NOSCRIPT_TEXT_MIN:
+            element.tag = "div"
+
+
 def segment(root: etree._Element) -> Page:
     """Split the tree's <body> into blocks, skipping elements that never show article text."""
     body = visible_body(root)
@@ -352,9 +365,26 @@ def _hidden_elements(body: etree._Element) -> list[etree._Element]:
             continue
         if attribute.attrname == "hidden" or "display:none" in attribute.replace(" ", "").lower():
             parent = attribute.getparent()
-            if parent is not None:
+            if parent is not None and not _folded_away(parent):
                 found.append(parent)
     return found
+
+
+# The button beside the rest of a text that a phone page folds away until it is pressed.
+UNFOLD_BUTTON = re.compile(r"展开全文|展开剩余|阅读全文|查看全文|继续阅读|点击展开")
+UNFOLD_BUTTON_MAX = 20
+
+
+def _folded_away(element: etree._Element) -> bool:
+    """Whether a hidden element is the rest of the text, folded away under an unfold button
+    (展开全文) beside it: hidden from the reader only until pressed, and part of the text."""
+    for sibling in (element.getprevious(), element.getnext()):
+        if sibling is None or not isinstance(sibling.tag, str):
+            continue
+        text = "".join(sibling.itertext()).strip()
+        if len(text) <= UNFOLD_BUTTON_MAX and UNFOLD_BUTTON.search(text):
+            return True
+    return False
 
 
 # What lxml refuses to write into a tree although libxml2's HTML parser keeps it in the text

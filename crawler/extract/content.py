@@ -49,6 +49,8 @@ NAVIGATION_LINE = re.compile(
     # A 范文 site's download box.
     r"点击下载|下载文档|下载本文|文档为\s*\w{2,4}\s*格式|"
     r"[-—–\s]*END[-—–\s]*$|"
+    # The button that unfolds the rest of a text on a phone: 展开全文 ∨, 展开剩余70%.
+    r"(?:点击)?(?:展开|查看)(?:全文|剩余\s*(?:\d+\s*%)?|更多)[\s∨∧↓>»︾▼]*$|"
     # A document preview's page number between dashes, under each of its pages: - 2 -.
     r"[-—–]\s*\d{1,4}\s*[-—–]\s*$)",
     re.IGNORECASE,

@@ -63,7 +63,9 @@ WELCOME_BANNER = re.compile(
 )
 CREDIT_FIELDS = ("author", "author_unit", "editor", "source")
 # Links to a person's page (the reposter's, the author's), whose name is no section.
-PERSON_LINK = re.compile(r"user|author|space|member|/u/|uid=|blogger", re.IGNORECASE)
+PERSON_LINK = re.compile(
+    r"user|author|space|member|/u/|uid=|blogger|/people/|/home(?:/|\?|$)|profile", re.IGNORECASE
+)
 # A forum thread's type before its title in the heading: [原创], 【分享】.
 THREAD_TAG = re.compile(r"^(?:\[[^\]]{1,6}\]|【[^】]{1,6}】)\s*")
 # How far above the body an info line may stand for the line over it to be taken as the title.
@@ -420,11 +422,20 @@ DOMAIN_AFTER_NAME = re.compile(r"(?<=\S)\s*[（(](?:www\.)?[a-z0-9-]+(?:\.[a-z0-
 _NAME_TRIM = " -_|｜—–·•"
 
 
+# A mobile edition's mark after a site's name: 瑞文网手机版, 范文网(移动版).
+MOBILE_EDITION = re.compile(
+    r"\s*[-_·(（]?\s*(?:手机版|手机站|移动版|触屏版|[Ww][Aa][Pp]版)\s*[)）]?$"
+)
+
+
 def site_of(page: Page, head: HeadInfo, url: str, title: str | None = None) -> str:
     """The site's own name: og:site_name, the <title> suffix (its prefix where the title is
     the suffix), a welcome banner, else the host; without a domain in brackets after it."""
     name = _site_name(page, head, url, title).strip(_NAME_TRIM)  # (<title>-铜雀历史网</title>)
-    return DOMAIN_AFTER_NAME.sub("", name) if name.endswith((")", "）")) else name
+    name = DOMAIN_AFTER_NAME.sub("", name) if name.endswith((")", "）")) else name
+    # (The site, whichever edition of it the page belongs to.)
+    edition = MOBILE_EDITION.search(name)
+    return name[: edition.start()] if edition and edition.start() >= 2 else name
 
 
 def _site_name(page: Page, head: HeadInfo, url: str, title: str | None) -> str:

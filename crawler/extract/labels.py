@@ -97,8 +97,13 @@ LABELS: dict[str, tuple[str, ...]] = {
     "noise": (
         "点击数",
         "点击量",
+        "点击次数",
         "浏览次数",
+        "浏览人次",
         "阅读次数",
+        "阅读人次",
+        "点阅次数",  # (Taiwan's 點閱)
+        "点阅",
         "阅读量",
         "点击",
         "浏览",
@@ -250,6 +255,15 @@ COUNTER = re.compile(
     # … and the number first: "3561 次阅读", "1.2万人浏览".
     r"(?<![\d.,])\d[\d,.]*\s*万?\s*(?:次|人)?\s*(?:阅读|浏览|点击|访问|围观)"
 )
+# A newspaper's byline without a colon, a line of its own: 本报记者　王珂园, 新华社记者 张三 李四.
+REPORTER_LINE = re.compile(
+    r"^(?:本报|本刊|本台|本网|新华社|中新社)?(?:特约|实习)?(?:记者|通讯员)\s+"
+    r"(?P<names>[\u4e00-\u9fff]{2,4}(?:[\s、，,]+[\u4e00-\u9fff]{2,4}){0,5})$"
+)
+# A widget's word the line runs on into after a credit: 编辑：小文 手机版, 来源：人民网 打印.
+TRAILING_WIDGET = re.compile(
+    r"(?:\s+(?:手机版|手机站|打印本页|打印|收藏|关闭窗口|关闭|返回顶部|返回))+$"
+)
 # A CMS's code for its staff after a name: 王晓武_NBJ1234.
 STAFF_CODE = re.compile(r"_[A-Za-z]{1,5}\d{2,}$")
 # A credit line of roles and slashes, opening with the writer's: （文/刘洋 图/陈晨 编辑/赵敏）.
@@ -320,6 +334,8 @@ def _read_labels(line: str) -> list[LabelledValue]:
                 # "Abstract", "摘 要": a heading over its value, which the next block holds.
                 return [LabelledValue(named, "", 0)]
         found: list[LabelledValue] = []
+        if ("记者" in line or "通讯员" in line) and (reporters := REPORTER_LINE.match(line)):
+            return [LabelledValue("author", reporters.group("names"), 0)]
         if _AUTHOR_SLASH.match(line):
             found.extend(_slash_credits(line))
         if len(line) <= BYLINE_MAX and _BYLINE_DATE.search(line):
@@ -430,6 +446,7 @@ def clean_value(value: str | None) -> str | None:
     if dated:
         value = value[: dated.start()]
     value = STAFF_CODE.sub("", value)
+    value = TRAILING_WIDGET.sub("", value)
     value = value.strip(_VALUE_TRIM)
     if value.count("（") > value.count("）") or value.count("(") > value.count(")"):
         value += "）" if value.rfind("（") > value.rfind("(") else ")"  # the trim's, given back
