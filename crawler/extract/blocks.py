@@ -381,7 +381,7 @@ def _folded_away(element: etree._Element) -> bool:
     for sibling in (element.getprevious(), element.getnext()):
         if sibling is None or not isinstance(sibling.tag, str):
             continue
-        text = "".join(sibling.itertext()).strip()
+        text = "".join(map(str, sibling.itertext())).strip()
         if len(text) <= UNFOLD_BUTTON_MAX and UNFOLD_BUTTON.search(text):
             return True
     return False
