@@ -115,7 +115,7 @@ def _lines_of(html: str) -> list[str]:
 
     root = parse(html)
     assert root is not None
-    keep_preformatted_lines(root)
+    keep_preformatted_lines([*root.iter("pre", "textarea")])
     return [block.text for block in segment(root).blocks]
 
 

@@ -187,8 +187,6 @@ class _Parsed:
     base: str = ""  # the URL relative links resolve against (set from <base href> or url)
 
 
-# What the bytes of a page with preformatted text hold (the lines of which keep their breaks).
-PREFORMATTED_MARKS = (b"<pre", b"<PRE", b"<textarea", b"<TEXTAREA")
 # Every link of the page, read before segmentation drops hidden parts: the crawler follows
 # them from this one parse instead of parsing the page again.
 _LINK_HREFS = etree.XPath("//a/@href", smart_strings=False)
@@ -231,15 +229,16 @@ def _prepare(
     # Read before segment() drops scripts and hidden elements from the tree.
     field_texts = _field_texts(overrides)
     links = cast("list[str]", _LINK_HREFS(root)) + head.other_links
-    # (Looked for only where the bytes hold an <option>: the walk below drops <select>.)
+    # (Read before the walk below drops <select>.)
     options: list[tuple[str, str]] = []
-    if b"<option" in body or b"<OPTION" in body or b"<Option" in body:
-        options, jumps = _drop_down_links(root)
+    if "select" in head.found:
+        options, jumps = _drop_down_links(head.found["select"])
         links.extend(jumps)
-    if any(mark in body for mark in PREFORMATTED_MARKS):
-        keep_preformatted_lines(root)
-    if b"<noscript" in body or b"<NOSCRIPT" in body:
-        show_noscript_text(root)
+    preformatted = head.found.get("pre", []) + head.found.get("textarea", [])
+    if preformatted:
+        keep_preformatted_lines(preformatted)
+    if "noscript" in head.found:
+        show_noscript_text(head.found["noscript"])
     page = segment(root)
     chosen = overrides.pop("body", None)  # (a site profile's choice stands)
     containers = chosen or find_containers(page)
@@ -251,11 +250,13 @@ def _prepare(
         body_list = body_blocks(page, containers)
     # Comments without a heading to say so (a name and a time, the text, 回复 支持) end the
     # article: neither its body nor its labelled lines go on past them.
-    comments = (
-        comment_start(page.blocks[: body_list[-1].index + LABELS_AFTER_BODY], body_list[0].index)
-        if body_list
-        else None
-    )
+    comments = _comments_at(page, body_list)
+    if not chosen and comments is not None and comments <= body_list[0].index:
+        # The winner was the comments themselves (more prose than a short article): the vote
+        # is taken again without it.
+        containers = find_containers(page, frozenset(containers))
+        body_list = body_blocks(page, containers)
+        comments = _comments_at(page, body_list)
     if comments is not None:
         body_list = [b for b in body_list if b.index < comments]
     parsed = _Parsed(
@@ -313,6 +314,14 @@ def _without_page_mark(title: str | None, number: int) -> str | None:
     return title[: marked.start()] if marked and marked.start() else title
 
 
+def _comments_at(page: Page, body_list: list[Block]) -> int | None:
+    """Where comments without a heading start (comment_start), looked for from the body's
+    start to a little after its end."""
+    if not body_list:
+        return None
+    return comment_start(page.blocks[: body_list[-1].index + LABELS_AFTER_BODY], body_list[0].index)
+
+
 def _base_url(url: str, base: str) -> str:
     """The URL relative links resolve against: <base href> made absolute, when it is an
     http(s) URL; else the page's own."""
@@ -325,14 +334,16 @@ def _base_url(url: str, base: str) -> str:
     return absolute if absolute.startswith(("http://", "https://")) else url
 
 
-def _drop_down_links(root: etree._Element) -> tuple[list[tuple[str, str]], list[str]]:
+def _drop_down_links(
+    selects: list[etree._Element],
+) -> tuple[list[tuple[str, str]], list[str]]:
     """The drop-downs' links: (text, value) of the options of those that read like a pager,
     and the value of every option that is a URL (a jump menu to a list's pages, to the
     sections), which the crawl follows like a link. A drop-down whose first options are no
     pages (a menu of hundreds of cities) is no pager."""
     pager: list[tuple[str, str]] = []
     jumps: list[str] = []
-    for select in root.iter("select"):
+    for select in selects:
         options = select.findall("option")
         paged = any(PAGER_OPTION.match(fold(o.text)) for o in options[:3])
         for option in options:

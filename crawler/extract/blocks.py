@@ -275,11 +275,12 @@ TEXTAREA_TEXT_MIN = 100
 _BLANK_LINE = re.compile(r"\n[ \t\r\u3000]*\n\s*")
 
 
-def keep_preformatted_lines(root: etree._Element) -> None:
-    """Give preformatted lines blocks of their own, as a browser shows them: a <pre>'s line
-    breaks become <br>s (only its blank lines where it has some: the other breaks then wrap a
-    paragraph), and a <textarea> holding a whole text becomes such a <pre>."""
-    for element in list(root.iter("textarea", "pre")):
+def keep_preformatted_lines(elements: list[etree._Element]) -> None:
+    """Give the lines of the page's <pre> and <textarea> elements blocks of their own, as a
+    browser shows them: a <pre>'s line breaks become <br>s (only its blank lines where it has
+    some: the other breaks then wrap a paragraph), and a <textarea> holding a whole text
+    becomes such a <pre>."""
+    for element in elements:
         if element.tag == "textarea":
             if len((element.text or "").strip()) < TEXTAREA_TEXT_MIN:
                 continue
@@ -316,10 +317,10 @@ def _breaks_for_lines(pre: etree._Element) -> None:
 NOSCRIPT_TEXT_MIN = 200
 
 
-def show_noscript_text(root: etree._Element) -> None:
+def show_noscript_text(noscripts: list[etree._Element]) -> None:
     """Read a <noscript> holding a text as part of the page (a single-page app renders its
     article in a script and gives the same text in <noscript> for readers without one)."""
-    for element in list(root.iter("noscript")):
+    for element in noscripts:
         if sum(len(text.strip()) for text in element.itertext()) >= NOSCRIPT_TEXT_MIN:
             element.tag = "div"
 
@@ -379,12 +380,26 @@ def _folded_away(element: etree._Element) -> bool:
     """Whether a hidden element is the rest of the text, folded away under an unfold button
     (展开全文) beside it: hidden from the reader only until pressed, and part of the text."""
     for sibling in (element.getprevious(), element.getnext()):
-        if sibling is None or not isinstance(sibling.tag, str):
-            continue
-        text = "".join(map(str, sibling.itertext())).strip()
-        if len(text) <= UNFOLD_BUTTON_MAX and UNFOLD_BUTTON.search(text):
+        if sibling is None or not isinstance(sibling.tag, str) or len(sibling) > 3:
+            continue  # (a button holds a word or two, maybe an icon: not a box of elements)
+        text = _short_text(sibling, UNFOLD_BUTTON_MAX)
+        if text and UNFOLD_BUTTON.search(text):
             return True
     return False
+
+
+def _short_text(element: etree._Element, limit: int) -> str | None:
+    """The element's text when it is no longer than limit, else None; a long element (the
+    article beside a hidden box) is not read to its end to find that out."""
+    parts: list[str] = []
+    size = 0
+    for text in element.itertext():
+        size += len(text)
+        if size > 4 * limit:  # (room for the markup's whitespace)
+            return None
+        parts.append(str(text))
+    joined = "".join(parts).strip()
+    return joined if len(joined) <= limit else None
 
 
 # What lxml refuses to write into a tree although libxml2's HTML parser keeps it in the text

@@ -51,6 +51,8 @@ NAVIGATION_LINE = re.compile(
     r"[-—–\s]*END[-—–\s]*$|"
     # The button that unfolds the rest of a text on a phone: 展开全文 ∨, 展开剩余70%.
     r"(?:点击)?(?:展开|查看)(?:全文|剩余\s*(?:\d+\s*%)?|更多)[\s∨∧↓>»︾▼]*$|"
+    # A template's separator (DedeCMS's ------分隔线------), or a rule drawn in dashes.
+    r"[-—=_*~]{2,}\s*分[隔割]线\s*[-—=_*~]*$|[-—=_*~]{6,}$|"
     # A document preview's page number between dashes, under each of its pages: - 2 -.
     r"[-—–]\s*\d{1,4}\s*[-—–]\s*$)",
     re.IGNORECASE,
@@ -76,10 +78,12 @@ DISCLAIMER = re.compile(
     # … and the lead-ins that name the site instead (以下是无忧考网整理的…, 为您整理了…) or
     # mark themselves so (【#演讲稿# 导语】).
     r"以下是[^，。！？\s]{0,12}(?:整理|收集|搜集|精选|推荐)的|为您整理|为你整理|为您精心|"
-    r"#\s*导语】|"
-    # The hint over a box to copy the text from (以下为范文全文，可一键复制：).
-    r"一键复制|复制全文"
+    r"#\s*导语】"
 )
+# The hint over a box to copy the text from (以下为范文全文，可一键复制：): looked for only in
+# lines that say 复制, as 一 would make every line of Chinese text a candidate for DISCLAIMER.
+COPY_HINT = re.compile(r"一键复制|复制全文")
+COPY_HINT_MAX = 40
 # The page's own address stamped under the text: a pattern of its own, as one group of
 # alternatives in DISCLAIMER would cost the plain words there their fast scan.
 OWN_ADDRESS = re.compile(r"(?:本文|原文|文章)(?:来源|地址|链接|网址)\s*[:：]\s*(?:https?://|www\.)")
@@ -107,6 +111,11 @@ END_MARKS = frozenset(("完", "（完）", "(完)", "【完】", "[完]", "-完-
 # How many wrappers up from the content the other pages of a paged document are looked for.
 MAX_WRAPPERS = 3
 _DIGITS = re.compile(r"\d+")
+# An advertisement's call to action ending a short line (…培训班，点击报名>>), looked for in
+# the line's last characters only.
+AD_CALL_END = re.compile(r"(?:点击|立即|马上)(?:报名|咨询|领取|购买|抢购)[\s>»》!！]*$")
+AD_LINE_MAX = 60
+AD_CALL_TAIL = 10
 SHARE_WORDS = re.compile(r"(分享|微信|微博|QQ空间|朋友圈|豆瓣|复制链接)")
 
 
@@ -118,6 +127,23 @@ def _owner(element: etree._Element) -> etree._Element:
             break
         element = parent
     return element
+
+
+# What a block's vote gives the element holding it and the next two up that can hold a text.
+VOTE_SHARES = (1.0, 0.5, 0.25)
+
+
+def _voters(element: etree._Element) -> list[etree._Element]:
+    """The elements a block's vote goes to: its owner and the next owners up (a cell's vote
+    reaches the cell of the layout table around its table, not the row and the table
+    between)."""
+    chain = [_owner(element)]
+    while len(chain) < len(VOTE_SHARES):
+        parent = chain[-1].getparent()
+        if parent is None:
+            break
+        chain.append(_owner(parent))
+    return chain
 
 
 def is_prose(block: Block) -> bool:
@@ -135,16 +161,9 @@ def find_containers(
         score = _vote(block)
         if not score:
             continue
-        element: etree._Element | None = _owner(block.element)
-        for share in (1.0, 0.5, 0.25):
-            if element is None:
-                break
+        for element, share in zip(_voters(block.element), VOTE_SHARES, strict=False):
             if element not in passed:
                 scores[element] = scores.get(element, 0.0) + score * share
-            # (Up to the next element that can hold a text: a cell's vote reaches the cell
-            # of the layout table around its table, not the row and the table between.)
-            parent = element.getparent()
-            element = _owner(parent) if parent is not None else None
     if not scores:
         return []
     # (Never a box that opens with 网友评论 or 相关阅读: its prose is comments or excerpts,
@@ -302,6 +321,8 @@ def is_navigation(block: Block) -> bool:
         return True
     if len(text) <= 8 and text.replace(" ", "") in BOX_LABELS:  # (目 录: spaced out)
         return True
+    if len(text) <= AD_LINE_MAX and AD_CALL_END.search(text, len(text) - AD_CALL_TAIL):
+        return True
     if len(text) < 60 and SHARE_WORDS.search(text) and block.punctuation <= 2 and "分享" in text:
         return True
     return bool(block.links) and PAGER_LINE.fullmatch(text) is not None
@@ -313,6 +334,8 @@ def is_disclaimer(block: Block) -> bool:
         return True
     if text[:1] in "（(" and AUTHOR_NOTE.match(text) and len(text) <= 100:
         return True  # （作者系…研究员）, （原标题：…）: about the text, not the text
+    if len(text) <= COPY_HINT_MAX and "复制" in text and COPY_HINT.search(text):
+        return True
     return (len(text) < 200 or (len(text) < 400 and text.isascii())) and (
         DISCLAIMER.search(text) is not None
         or LATIN_DISCLAIMER.search(text) is not None
@@ -349,8 +372,8 @@ def is_list_heading(block: Block) -> bool:
     # "【党纪学习教育心得体会3篇】相关文章：" (the words end the line: only its tail is read)
     if (
         16 < len(text) <= LONG_LIST_HEADING
-        and (block.punctuation <= 1 or not any(mark in text for mark in SENTENCE_MARKS))
         and LIST_HEADING_END.search(text, len(text) - LIST_HEADING_TAIL)
+        and (block.punctuation <= 1 or not any(mark in text for mark in SENTENCE_MARKS))
     ):
         return True
     if len(text) > 16 and text[0] not in _HEADING_FRAME and text[-1] not in _HEADING_FRAME:

@@ -339,7 +339,7 @@ def title_of(
                 social and text in social
             )
             if shown and text != last:
-                return text, block
+                return _without_info_tail(text, first_segment), block
     # A block showing a part of <title>: the longest such part is the title, whether the
     # site's name comes after it or (鹤川市人民医院--院长述职报告) before.
     wanted = {t for t in (*segments, social, full) if t}
@@ -363,6 +363,17 @@ def title_of(
         parts = [p for p in re.split(r"\s*[_|｜]\s*", social) if p]
         return parts[0] if parts else social, None
     return first_segment or None, None
+
+
+def _without_info_tail(text: str, title: str) -> str:
+    """A heading's text without the info line its markup tucks inside it (<h1>标题 <small>
+    2024-01-02 作者：张三</small></h1>), where <title> gives the title alone."""
+    if not title or len(text) <= len(title) or not text.startswith(title):
+        return text
+    rest = text[len(title) :]
+    if rest[:1].isspace() and (DATE_PATTERN.search(rest) or LABEL_PATTERN.search(rest)):
+        return title
+    return text
 
 
 def _is_logo(block: Block) -> bool:

@@ -264,6 +264,7 @@ REPORTER_LINE = re.compile(
 TRAILING_WIDGET = re.compile(
     r"(?:\s+(?:手机版|手机站|打印本页|打印|收藏|关闭窗口|关闭|返回顶部|返回))+$"
 )
+REPORTER_LINE_MAX = 48
 # A CMS's code for its staff after a name: 王晓武_NBJ1234.
 STAFF_CODE = re.compile(r"_[A-Za-z]{1,5}\d{2,}$")
 # A credit line of roles and slashes, opening with the writer's: （文/刘洋 图/陈晨 编辑/赵敏）.
@@ -334,7 +335,11 @@ def _read_labels(line: str) -> list[LabelledValue]:
                 # "Abstract", "摘 要": a heading over its value, which the next block holds.
                 return [LabelledValue(named, "", 0)]
         found: list[LabelledValue] = []
-        if ("记者" in line or "通讯员" in line) and (reporters := REPORTER_LINE.match(line)):
+        if (
+            len(line) <= REPORTER_LINE_MAX
+            and ("记者" in line or "通讯员" in line)
+            and (reporters := REPORTER_LINE.match(line))
+        ):
             return [LabelledValue("author", reporters.group("names"), 0)]
         if _AUTHOR_SLASH.match(line):
             found.extend(_slash_credits(line))

@@ -90,6 +90,11 @@ SITE_NAME_END = (
 SITE_SUFFIX = re.compile(rf"^(?P<title>.+?\S)[-–—](?P<site>[^-–—\s]{{1,12}}{SITE_NAME_END})$")
 
 
+# Elements the caller wants handed over from read_head's walk (drop-downs, preformatted
+# text, <noscript>): looking for them in the page's bytes would cost a scan each.
+FOUND_TAGS = ("select", "pre", "textarea", "noscript")
+
+
 @dataclass(slots=True)
 class HeadInfo:
     title: str = ""  # the <title> text
@@ -100,6 +105,9 @@ class HeadInfo:
     base: str = ""  # <base href>, as written: what the page's relative links start from
     # A pager a script draws (TRS's createPageHTML): (page count, file prefix, extension).
     script_pager: tuple[int, str, str] | None = None
+    # The page's elements of the FOUND_TAGS, by tag, found in the same walk: the few pages
+    # that have them need work on them before the tree is cut into blocks.
+    found: dict[str, list[etree._Element]] = field(default_factory=dict)
 
     def first(self, names: tuple[str, ...]) -> str | None:
         for name in names:
@@ -143,8 +151,13 @@ def read_head(root: etree._Element) -> HeadInfo:
     title_seen = canonical_seen = False
     repeated: dict[str, list[str]] = {}  # (joined once at the end: += would copy each time)
     # One walk of the tree for these tags rather than one walk each.
-    for element in root.iter("title", "link", "meta", "script", "base", "area", "frame"):
+    for element in root.iter(
+        "title", "link", "meta", "script", "base", "area", "frame", *FOUND_TAGS
+    ):
         tag = element.tag
+        if tag in FOUND_TAGS:
+            info.found.setdefault(str(tag), []).append(element)
+            continue
         if tag == "area" or tag == "frame":
             # Links outside <a>: an image map's areas, a frameset's frames (a site whose front
             # page is frames and nothing else).
@@ -188,7 +201,7 @@ def read_head(root: etree._Element) -> HeadInfo:
                 if drawn:
                     count, prefix, extension = drawn.group("count", "prefix", "ext")
                     info.script_pager = (int(count), prefix, extension)
-            if "<datastore" in script:
+            if "<datastore" in script and (element.get("type") or "").endswith("xml"):
                 # Hanweb (大汉) lists: <script type="text/xml"><datastore><record><![CDATA[
                 # <li><a href="/art/…">…]]>, drawn by a script; the links are the list's.
                 info.other_links.extend(DATASTORE_LINK.findall(script))
