@@ -3,6 +3,8 @@ content scoring, and the lines inside it that are not the article."""
 
 from __future__ import annotations
 
+import pytest
+
 from crawler.extract import extract
 
 SENTENCE = "今年以来，我们围绕中心工作，扎实推进各项任务，取得了明显成效。"
@@ -203,3 +205,24 @@ def test_a_title_of_nothing_but_the_sites_name_after_a_hyphen() -> None:
         + "</div></body></html>"
     ).encode()
     assert extract(page, "https://www.example.cn/lishi/1.html").site == "铜雀历史网"
+
+
+@pytest.mark.parametrize(
+    "button",
+    [
+        "<div class='more'>展开全文</div>",
+        "<div class='more'>展开全文 ∨</div>",
+        "<p>点击展开全文</p>",
+        "<div><span>展开剩余70%</span></div>",
+        "<div class='more'><a href='javascript:;'>展开全文</a></div>",
+    ],
+)
+def test_the_rest_of_a_text_folded_away_under_an_unfold_button_is_read(button: str) -> None:
+    """A phone page shows a few paragraphs and hides the rest (display:none) until its
+    button is pressed: the hidden rest is part of the text, the button is not; a hidden box
+    without such a button stays out."""
+    shown = f"<p>第1段：{SENTENCE}</p><p>第2段：{SENTENCE}</p>"
+    folded = f"<div style='display:none'><p>第3段：{SENTENCE}</p><p>第4段：{SENTENCE}</p></div>"
+    hidden = f"<div style='display: none'><p>隐藏的另一篇：{SENTENCE}</p></div>"
+    paragraphs = _paragraphs(f"<div class='content'>{shown}{folded}{button}{hidden}</div>")
+    assert [p[:4] for p in paragraphs] == ["第1段：", "第2段：", "第3段：", "第4段："]

@@ -377,29 +377,17 @@ UNFOLD_BUTTON_MAX = 20
 
 
 def _folded_away(element: etree._Element) -> bool:
-    """Whether a hidden element is the rest of the text, folded away under an unfold button
-    (展开全文) beside it: hidden from the reader only until pressed, and part of the text."""
-    for sibling in (element.getprevious(), element.getnext()):
-        if sibling is None or not isinstance(sibling.tag, str) or len(sibling) > 3:
-            continue  # (a button holds a word or two, maybe an icon: not a box of elements)
-        text = _short_text(sibling, UNFOLD_BUTTON_MAX)
-        if text and UNFOLD_BUTTON.search(text):
-            return True
-    return False
-
-
-def _short_text(element: etree._Element, limit: int) -> str | None:
-    """The element's text when it is no longer than limit, else None; a long element (the
-    article beside a hidden box) is not read to its end to find that out."""
-    parts: list[str] = []
-    size = 0
-    for text in element.itertext():
-        size += len(text)
-        if size > 4 * limit:  # (room for the markup's whitespace)
-            return None
-        parts.append(str(text))
-    joined = "".join(parts).strip()
-    return joined if len(joined) <= limit else None
+    """Whether a hidden element is the rest of the text, folded away above an unfold button
+    (展开全文) that follows it: hidden from the reader only until pressed, and part of the
+    text."""
+    button = element.getnext()
+    if button is None or not isinstance(button.tag, str):
+        return False
+    # The button's words, its own or its first child's (<div><a>展开全文</a> ∨</div>).
+    text = button.text or ""
+    if not text.strip() and len(button):
+        text = button[0].text or ""
+    return len(text) <= UNFOLD_BUTTON_MAX and UNFOLD_BUTTON.search(text) is not None
 
 
 # What lxml refuses to write into a tree although libxml2's HTML parser keeps it in the text
