@@ -731,9 +731,11 @@ def _article_frame(parsed: _Parsed) -> bool:
     title = parsed.title_block
     if title is None or not parsed.body:
         return False
-    first, last = parsed.body[0].index, parsed.body[-1].index
-    if title.index >= first:
+    # (The body's container may hold the title: the text starts after it.)
+    first = next((b.index for b in parsed.body if b.index > title.index), None)
+    if first is None:
         return False
+    last = parsed.body[-1].index
     blocks = parsed.page.blocks
     # (The info line may stand inside the text's container, as the body's first block.)
     header = blocks[title.index + 1 : first + 1]
