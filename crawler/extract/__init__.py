@@ -279,6 +279,10 @@ def _prepare(
     return parsed
 
 
+# A speech's date and occasion in brackets, the line under its title: （2024年3月1日，在…上）.
+DATED_OCCASION = re.compile(
+    r"^[（(]\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日[^（()）]{0,40}[)）]$"
+)
 # What an unlabelled info line holds beside its date: a time's and counters' marks, counters'
 # words, a weekday.
 _INFO_LINE_REST = re.compile(
@@ -449,6 +453,7 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
     opening = next(
         (b for b in body_list if title_block is None or b.index > title_block.index), None
     )
+    occasion = [opening.text] if opening is not None and DATED_OCCASION.match(opening.text) else []
     info_line = (
         opening.index
         if opening is not None and "date" not in values and _is_date_line(opening.text)
@@ -478,6 +483,8 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
         tags = tags or linked_tags
         category = category or next(iter(linked_categories), None)
     closing = [text for text in paragraphs[-CLOSING_LINES:] if len(text) <= CLOSING_LINE_MAX]
+    # (Last of all, a speech's （2024年3月1日，在全县…会议上） opening its text: it stays in it.)
+    closing = occasion + closing
     url = canonical_url(parsed.url)
     report = Report(
         url=url,

@@ -166,8 +166,15 @@ def read_labelled(
     Blocks for which passed_over() holds (navigation around the body) are read as if absent.
     """
     found = Labelled()
+    labels_of = [read_labels(block.text) for block in blocks]
+    # A book's card (书名, 出版社, ISBN lines): the 作者 on it is the book's.
+    book_lines = [
+        block.index
+        for block, items in zip(blocks, labels_of, strict=True)
+        if any(item.field == "book" for item in items)
+    ]
     for position, block in enumerate(blocks):
-        items = read_labels(block.text)
+        items = labels_of[position]
         if not items:
             if position and block.text[:1] in "（(":
                 _unlabelled_byline(found, blocks[position - 1], block)
@@ -185,6 +192,12 @@ def read_labelled(
         metadata_line = first <= 1 or (len(block.text) < 120 and len(undated) <= 20)
         if not metadata_line:
             continue
+        if book_lines and _on_book_card(block, items, book_lines):
+            # (The line leaves the body with the card, its author unread.)
+            found.consumed.add(block.index)
+            items = [item for item in items if item.field != "author"]
+            if not items:
+                continue
         if items[0].field != "signed" or len(items) > 1:
             found.consumed.add(block.index)  # (a signature line stays in the text)
         if undated:
@@ -236,6 +249,18 @@ def read_labelled(
                 found.consumed.add(under.index)
     found.settle()
     return found
+
+
+# How far from a book card's 书名 / 出版社 lines its 作者 line may stand.
+BOOK_CARD_REACH = 2
+
+
+def _on_book_card(block: Block, items: list[LabelledValue], book_lines: list[int]) -> bool:
+    """Whether a line is a book card's (书名：… 作者：… 出版社：…, or a 作者 line among them),
+    not the review's byline, which names a date or a source too."""
+    return all(item.field in ("author", "book") for item in items) and any(
+        abs(block.index - at) <= BOOK_CARD_REACH for at in book_lines
+    )
 
 
 def _unlabelled_byline(found: Labelled, names: Block, units: Block) -> None:
@@ -490,6 +515,8 @@ def _keyword_tail(segments: list[str], head: HeadInfo) -> bool:
     keywords = head.meta.get("keywords")
     if len(segments) < 3 or not keywords or head.title in keywords:
         return False  # (a keywords tag that repeats the whole <title>, as Discuz!'s does)
+    if SITE_NAME.fullmatch(segments[-1]):
+        return False  # (标题—组工动态—临溪先锋网 with keywords 临溪先锋网,组工动态: a site's name)
     listed = set(split_list(keywords))
     return all(segment in listed for segment in segments[1:])
 

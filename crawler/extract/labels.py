@@ -147,6 +147,9 @@ LABELS: dict[str, tuple[str, ...]] = {
     # A paper's catalogue numbers: ignored like the noise, and read from the block under the
     # label when the label stands alone (a database's rows: DOI： over 10.16637/…).
     "catalogue": ("DOI", "分类号", "中图分类号", "文献标识码", "文章编号", "文献标志码"),
+    # A book's card beside a review (书名：《小王子》 作者：… 译者：… 出版社：…): its 作者 is the
+    # book's, never the review's (fields.read_labelled), and the card leaves the body.
+    "book": ("书名", "译者", "出版社", "ISBN", "原作名", "装帧", "定价"),
 }
 # The labels that may head their value as a line of their own, without a colon.
 HEADING_LABELS = {
@@ -439,6 +442,10 @@ def _field_of(label: str) -> str:
     return _FIELD_BY_COMPACT.get(re.sub(r"\s+", "", label), "noise")
 
 
+_BRACKETS = (("[", "]"), ("【", "】"), ("（", "）"), ("(", ")"))
+NATIONALITY_MAX = 5  # 美] … 奥地利]
+
+
 def clean_value(value: str | None) -> str | None:
     """A credit value without placeholders and decoration, or None.
 
@@ -455,6 +462,11 @@ def clean_value(value: str | None) -> str | None:
     value = value.strip(_VALUE_TRIM)
     if value.count("（") > value.count("）") or value.count("(") > value.count(")"):
         value += "）" if value.rfind("（") > value.rfind("(") else ")"  # the trim's, given back
+    for opening, closing in _BRACKETS:
+        # [美]约翰·史密斯, （美）…: a translated author's country, its bracket given back.
+        if closing in value[:NATIONALITY_MAX] and opening not in value[: value.find(closing)]:
+            value = opening + value
+            break
     if not value or value.lower() in PLACEHOLDERS or not any(c.isalpha() for c in value):
         return None
     return value
