@@ -10,7 +10,9 @@ right there; the response reaches the spider without its body, as a page that is
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
@@ -33,13 +35,20 @@ FILE_MEDIA = frozenset(
 )
 
 
-def is_file_download(headers: Any) -> bool:
+# The address of a page (…/125.html, show.asp?id=5, a folder): served as application/
+# octet-stream by an old server missing the type, it is still read as the page it is.
+PAGE_PATH = re.compile(r"(?:/|\.(?:s?html?|asp|aspx|php|jsp|do|cgi))$", re.IGNORECASE)
+
+
+def is_file_download(headers: Any, url: str = "") -> bool:
     """Whether response headers (Scrapy's Headers) announce a file, not a page."""
     disposition = (headers.get(b"Content-Disposition") or b"").decode("latin-1").strip().lower()
     if disposition.startswith("attachment"):
         return True
     media = (headers.get(b"Content-Type") or b"").decode("latin-1").split(";", 1)[0]
     media = media.strip().lower()
+    if media == "application/octet-stream" and PAGE_PATH.search(urlsplit(url).path or "/"):
+        return False
     return media in FILE_MEDIA or media.startswith(FILE_MEDIA_PREFIXES)
 
 
@@ -53,5 +62,5 @@ class FileDownloadStopper:
         return stopper
 
     def headers_received(self, headers: Any, body_length: int, request: Request, **_: Any) -> None:
-        if not request.meta.get("sitemap") and is_file_download(headers):
+        if not request.meta.get("sitemap") and is_file_download(headers, request.url):
             raise StopDownload(fail=False)

@@ -542,9 +542,12 @@ def test_a_file_behind_a_page_like_address_is_stopped_at_its_headers(tmp_path: P
         site,
         "/index.html",
         "<html><body><a href='/a/1.html'>一篇工作总结</a>"
-        "<a href='/module/download/downfile.jsp'>附件：申报表</a></body></html>",
+        "<a href='/module/download/downfile.jsp'>附件：申报表</a>"
+        "<a href='/a/2.html'>另一篇</a></body></html>",
     )
     write(site, "/a/1.html", article("一篇工作总结"))
+    # An old server without the type of .html: a page all the same.
+    write(site, "/a/2.html", article("另一篇述职报告"))
     (site / "module" / "download").mkdir(parents=True)
     (site / "module" / "download" / "downfile.jsp").write_bytes(
         b"\xd0\xcf\x11\xe0" + bytes(4_000_000)
@@ -553,16 +556,18 @@ def test_a_file_behind_a_page_like_address_is_stopped_at_its_headers(tmp_path: P
         "Content-Type": "application/octet-stream",
         "Content-Disposition": "attachment; filename=shenbao.doc",
     }
+    untyped = {"Content-Type": "application/octet-stream"}
     (root / "headers.json").write_text(
-        json.dumps({"/module/download/downfile.jsp": attachment}), encoding="utf-8"
+        json.dumps({"/module/download/downfile.jsp": attachment, "/a/2.html": untyped}),
+        encoding="utf-8",
     )
     stored, counts = crawl(root, tmp_path)
-    assert stored == {"/a/1.html"}
+    assert stored == {"/a/1.html", "/a/2.html"}
     assert counts.get("/module/download/downfile.jsp") == 1
     with sqlite3.connect(tmp_path / "archive.sqlite") as db:
-        size, warc = db.execute(
-            "select size, warc_file from pages where url like '%downfile.jsp'"
+        size, warc, kind = db.execute(
+            "select size, warc_file, kind from pages where url like '%downfile.jsp'"
         ).fetchone()
         failures = db.execute("select url, stage, reason from failures").fetchall()
-    assert size < 1_000_000 and warc is None
+    assert size < 1_000_000 and warc is None and kind == "file"
     assert failures == []

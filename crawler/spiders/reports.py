@@ -347,11 +347,10 @@ class ReportsSpider(scrapy.Spider):
         """The page's analysis, with the page and any failure logged in the archive."""
         page = _ledger(response, "other")
         content_type = page["content_type"]
-        if (
-            not isinstance(response, TextResponse)
-            or _is_xml(content_type)
-            or "download_stopped" in response.flags  # a file, stopped at its headers
-        ):
+        if "download_stopped" in response.flags:  # a file, stopped at its headers
+            record_page(self.crawler, response.url, **{**page, "kind": "file"})
+            return None
+        if not isinstance(response, TextResponse) or _is_xml(content_type):
             record_page(self.crawler, response.url, **page)
             return None
         try:
