@@ -116,3 +116,23 @@ def test_bad_options(tmp_path: Path, args: list[str], message: str) -> None:
     result = CliRunner().invoke(main, ["stats", "--db", str(db), *args])
     assert result.exit_code == 2
     assert result.stderr.strip() == message
+
+
+def test_a_repeat_crawl_that_skips_every_article_is_the_sites_last_crawl(
+    crawled: Path, demo_server: ReplayServer, tmp_path: Path
+) -> None:
+    """A repeat crawl updates no article (each is known and skipped), yet it is the site's
+    last crawl: the run's start, not the last article's fetch."""
+    import shutil
+    import sqlite3
+
+    db = tmp_path / "again.sqlite"
+    shutil.copy(crawled, db)
+    result = run_cli("crawl", demo_server.url + "/", "--db", str(db))
+    assert result.returncode == 0, result.stderr[-3000:]
+    (site,) = json.loads(stats(str(db), "--format", "json").stdout)["sites"]
+    with sqlite3.connect(db) as conn:
+        (newest,) = conn.execute("select max(started_at) from crawl_runs").fetchone()
+        (last_seen,) = conn.execute("select max(last_seen) from articles").fetchone()
+    assert newest > last_seen
+    assert site["last_crawl"] == newest

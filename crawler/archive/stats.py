@@ -57,6 +57,7 @@ def _sites(conn: Connection) -> list[dict[str, Any]]:
     )
     for site, count in versions:
         sites[site or UNNAMED_SITE]["versions"] = int(count)
+    _last_runs(conn, sites)
 
     failures = conn.execute(
         select(Failure.url, Failure.stage, func.count()).group_by(Failure.url, Failure.stage)
@@ -69,6 +70,24 @@ def _sites(conn: Connection) -> list[dict[str, Any]]:
             entry = sites.setdefault(name, _site_entry(name))
             entry["failures"][stage] = entry["failures"].get(stage, 0) + int(count)
     return sorted(sites.values(), key=lambda entry: (-entry["articles"], entry["site"]))
+
+
+def _last_runs(conn: Connection, sites: dict[str, dict[str, Any]]) -> None:
+    """Each site's last crawl: the latest start of a run on its hosts, or the latest fetch of
+    one of its articles (a repeat crawl that skips every known article updates no article)."""
+    runs = conn.execute(select(CrawlRun.args, CrawlRun.started_at)).all()
+    if not runs or not sites:
+        return
+    hosts = _host_sites(conn)
+    for args, started in runs:
+        try:
+            urls = json.loads(args or "{}").get("start_urls") or []
+        except (ValueError, AttributeError):
+            continue
+        for name in {hosts.get(urlsplit(str(u)).hostname or "") for u in urls} - {None}:
+            entry = sites.get(str(name))
+            if entry is not None and started > (entry.get("last_crawl") or ""):
+                entry["last_crawl"] = started
 
 
 def _host_sites(conn: Connection) -> dict[str, str]:
