@@ -220,8 +220,10 @@ def test_a_reports_signature_names_its_author_and_stays_in_the_text() -> None:
         # A widget's word run on after a credit is no part of it.
         ("时间：2024-03-11 编辑：小文 手机版", None, "小文", None),
         ("来源：人民网 打印 关闭", None, None, "人民网"),
-        # Roles and slashes after the 作者 label.
+        # Roles and slashes after the 作者 label, after a date, ending a 来源 value.
         ("作者：文/陈思雨 图/刘洋", "陈思雨", None, None),
+        ("2024-03-05 文/王建国", "王建国", None, None),
+        ("2024-03-05 来源：县政府办 文/王建国", "王建国", None, "县政府办"),
     ],
 )
 def test_bylines_without_colons_counters_and_widgets(

@@ -169,3 +169,20 @@ def test_a_day_shown_without_its_year_takes_the_year_of_its_address(
         + "</div></body></html>"
     ).encode()
     assert extract(page, url).published_at == published_at
+
+
+@pytest.mark.parametrize(
+    ("value", "iso"),
+    [
+        ("24-03-05", "2024-03-05T00:00:00+08:00"),
+        ("24/3/5 9:08", "2024-03-05T09:08:00+08:00"),
+        ("24.03.05", "2024-03-05T00:00:00+08:00"),
+        ("12-345-678", None),  # no date
+        ("24-3/5", None),  # separators that differ
+    ],
+)
+def test_a_date_labels_value_may_write_its_year_in_two_digits(value: str, iso: str | None) -> None:
+    from crawler.extract.dates import parse_date, parse_labelled_date
+
+    assert parse_labelled_date(value) == iso
+    assert parse_date(value) is None  # (unlabelled, two digits are no year)

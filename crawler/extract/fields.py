@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from .blocks import Block, Page
-from .dates import CHINA, DATE_PATTERN, parse_date
+from .dates import CHINA, DATE_PATTERN, parse_date, parse_labelled_date
 from .labels import (
     AUTHOR_WITH_UNIT,
     BYLINE_MAX,
@@ -571,6 +571,14 @@ def _breadcrumb_category(
     blocks = page.blocks
     for position, block in enumerate(blocks):
         text, links = block.text, block.links
+        if not links and CRUMB_LABEL_MAX < len(text) <= CRUMB_TEXT_MAX:
+            # 当前位置：首页 > 领导讲话 > 正文, not a link in it.
+            label = BREADCRUMB_LABEL.search(text)
+            if label and label.start() <= 2 and BREADCRUMB_ARROW.search(text, label.end()):
+                names = _section_names(_plain_sections(text[label.end() :], title), title, site)
+                if names:
+                    return names[-1]
+            continue
         if len(text) > 200 or not (links or len(text) <= CRUMB_LABEL_MAX):
             continue
         labelled = BREADCRUMB_LABEL.search(text)
@@ -602,10 +610,21 @@ def _plain_sections_after(text: str, last_link: str, title: str | None) -> list[
     parts = [part.strip() for part in BREADCRUMB_ARROW.split(text[at + len(last_link) :])]
     if len(parts) < 2 or parts[0]:
         return []  # no arrow right after the link: what follows is no section
+    return _plain_sections(text[at + len(last_link) :], title)
+
+
+# How long a line holding a whole trail as plain text may be.
+CRUMB_TEXT_MAX = 80
+
+
+def _plain_sections(trail: str, title: str | None) -> list[str]:
+    """The sections of a trail written as plain text between arrows: those short enough to
+    be a column's name and not (the start of) the article's title."""
+    parts = [part.strip() for part in BREADCRUMB_ARROW.split(trail)]
     prefix = (title or "")[: PLAIN_SECTION_MAX // 2]
     return [
         part
-        for part in parts[1:]
+        for part in parts
         if part
         and len(part) <= PLAIN_SECTION_MAX
         and not (prefix and part.startswith(prefix))
@@ -726,7 +745,8 @@ def date_of(
         )
         if value and (found := parse_date(value, zone))
     ]
-    visible = parse_date(labelled.values["date"], zone) if "date" in labelled.values else None
+    labelled_date = labelled.values.get("date")
+    visible = parse_labelled_date(labelled_date, zone) if labelled_date else None
     if visible:
         return next((m for m in machine if _refines(m, visible)), visible)
     if machine and not machine[0].endswith("T00:00:00", 0, 19):  # (ISO: the time at 11-19)
@@ -753,7 +773,9 @@ def date_of(
         # release's 2024年3月15日（星期五） under 完; or a day shown without its year.
         return next(
             (found for text in reversed(closing) if (found := parse_date(text, zone))), None
-        ) or _year_from_address(header, url, zone)
+        ) or _year_from_address(
+            [labelled.values.get("date", ""), *(b.text for b in header)], url, zone
+        )
     return shown
 
 
@@ -765,14 +787,14 @@ YEARLESS_DAY = re.compile(
 DATED_ADDRESS = re.compile(r"(?<!\d)(?P<y>20\d{2})[-/_]?(?P<m>[01]\d)[-/_]?(?P<d>[0-3]\d)(?!\d)")
 
 
-def _year_from_address(header: list[Block], url: str, zone: tzinfo) -> str | None:
-    """The header's day without a year, when the page's address gives that very day with
-    its year."""
+def _year_from_address(lines: list[str], url: str, zone: tzinfo) -> str | None:
+    """A day shown without a year (the labelled date's, a line's of the header), when the
+    page's address gives that very day with its year."""
     dated = DATED_ADDRESS.search(urlsplit(url).path) if url else None
     if dated is None:
         return None
-    for block in header:
-        day = YEARLESS_DAY.search(block.text) if len(block.text) <= 100 else None
+    for line in lines:
+        day = YEARLESS_DAY.search(line) if len(line) <= 100 else None
         if day and (int(day["m"]), int(day["d"])) == (int(dated["m"]), int(dated["d"])):
             text = f"{dated['y']}-{day['m']}-{day['d']} {day['H'] or '00'}:{day['M'] or '00'}"
             return parse_date(text, zone)

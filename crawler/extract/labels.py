@@ -347,6 +347,8 @@ def _read_labels(line: str) -> list[LabelledValue]:
         if _AUTHOR_SLASH.match(line):
             found.extend(_slash_credits(line))
         if len(line) <= BYLINE_MAX and _BYLINE_DATE.search(line):
+            if not found and "/" in line:
+                found.extend(_slash_credits(line))  # 2024-03-05 文/王建国
             found.extend(_bare_labels(line))
         return found
     if len(line) > 160 and LABEL_PATTERN.match(line[:40]) is None:
@@ -378,6 +380,11 @@ def _read_labels(line: str) -> list[LabelledValue]:
         counter = COUNTER.search(value)
         if counter:
             value = value[: counter.start()]
+        roles = _SLASH_CREDIT.search(value, 1) if "/" in value else None
+        if roles is not None and value[roles.start() - 1].isspace():
+            # 来源：县政府办 文/王建国: the roles and slashes end the value before them.
+            found.extend(_slash_credits(value[roles.start() :]))
+            value = value[: roles.start()]
         value = value.strip(_VALUE_TRIM)
         if names[number] == "author" and _AUTHOR_SLASH.match(value):
             # 作者：文/陈思雨 图/刘洋: the roles and slashes say who wrote it.
