@@ -187,3 +187,23 @@ def test_help_still_works() -> None:
     result = CliRunner().invoke(main, ["crawl", "--help"])
     assert result.exit_code == 0
     assert "--jobdir" in result.output
+
+
+def test_the_extractors_api_names_a_bad_url_and_drops_characters_that_are_none() -> None:
+    """extract() given an address that is no URL raises ExtractError naming it (not a bare
+    ValueError); character references to no character (&#xD800;, &#0;, &#x110000;), which
+    libxml2 writes as U+FFFD, leave no U+FFFD in the record."""
+    from crawler.extract import ExtractError, extract
+
+    prose = "我们坚持以人民为中心的发展思想，认真落实各项工作部署，扎实推进重点任务。"
+    page = (
+        "<html><head><meta charset='utf-8'><title>标题&#xD800;尾_示例网</title></head><body>"
+        "<h1>标题&#xD800;尾</h1><div>作者：张&#xD800;三 时间：2024-03-05</div>"
+        f"<div><p>第一段&#0;：{prose}</p><p>第二段&#x110000;：{prose}</p></div></body></html>"
+    ).encode()
+    for url in ("http://a.cn:99999/1.html", "http://[::1/1.html", "http://a.cn:abc/1.html"):
+        with pytest.raises(ExtractError, match="not a valid URL"):
+            extract(page, url)
+    record = extract(page, "http://a.cn/1.html")
+    assert (record.title, record.credits.author) == ("标题尾", "张三")
+    assert record.body.split("\n\n") == [f"第一段：{prose}", f"第二段：{prose}"]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 from functools import cached_property, partial
 from typing import Literal, cast
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
@@ -127,7 +127,7 @@ OVERRIDABLE = ("body", "title", "category", "published_at", *CREDIT_FIELDS)
 
 
 class ExtractError(ValueError):
-    """The input is not an HTML page (empty, binary, no markup)."""
+    """The input is not an HTML page (empty, binary, no markup), or its URL is no URL."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +212,10 @@ def _prepare(
     problem = not_a_page(body)
     if problem is not None:
         raise ExtractError(f"{url}: {_PROBLEMS[problem]}")
+    try:
+        _ = urlsplit(url).port  # (read for its check: a port out of range, a bad host)
+    except ValueError as error:
+        raise ExtractError(f"{url}: not a valid URL ({error})") from None
     if b"\x00" in body and not body.startswith(UTF16_BOMS):
         body = body.replace(b"\x00", b"")  # stray NULs, which libxml2 would make U+FFFD
     # UTF-8 goes to libxml2 as it is, which checks it while parsing: decoding the page in
@@ -507,7 +511,37 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
             setattr(report.credits, name, text)
         elif name in ("title", "category"):
             setattr(report, name, text)
+    if "\ufffd" in report.body or any("\ufffd" in (v or "") for v in _short_texts(report)):
+        _drop_replacement_characters(report)
     return report
+
+
+def _short_texts(report: Report) -> list[str | None]:
+    return [
+        report.title,
+        report.category,
+        report.abstract,
+        report.site,
+        *report.keywords,
+        *report.tags,
+        *vars(report.credits).values(),
+    ]
+
+
+def _drop_replacement_characters(report: Report) -> None:
+    """The record without U+FFFD: libxml2 writes it for a character reference to no character
+    (&#xD800;, &#0;, &#x110000;), and a page may print it itself; it is no text either way."""
+
+    def clean(text: str | None) -> str | None:
+        return fold(text.replace("\ufffd", "")) if text else text
+
+    report.body = "\n\n".join(p for p in (clean(p) for p in report.body.split("\n\n")) if p)
+    for name in ("title", "category", "abstract", "site"):
+        setattr(report, name, clean(getattr(report, name)) or None)
+    report.keywords = [k for k in (clean(k) for k in report.keywords) if k]
+    report.tags = [t for t in (clean(t) for t in report.tags) if t]
+    for name, value in vars(report.credits).items():
+        setattr(report.credits, name, clean(value) or None)
 
 
 def _links_tags(links: list[str]) -> bool:

@@ -167,12 +167,14 @@ def read_labelled(
     """
     found = Labelled()
     labels_of = [read_labels(block.text) for block in blocks]
-    # A book's card (书名, 出版社, ISBN lines): the 作者 on it is the book's.
-    book_lines = [
-        block.index
+    # A book's card (书名, 出版社, ISBN lines): the 作者 on it is the book's. (The indexes
+    # near one, as a set: a page of a thousand cards is looked up, not searched.)
+    near_cards = {
+        block.index + offset
         for block, items in zip(blocks, labels_of, strict=True)
         if any(item.field == "book" for item in items)
-    ]
+        for offset in range(-BOOK_CARD_REACH, BOOK_CARD_REACH + 1)
+    }
     for position, block in enumerate(blocks):
         items = labels_of[position]
         if not items:
@@ -192,7 +194,7 @@ def read_labelled(
         metadata_line = first <= 1 or (len(block.text) < 120 and len(undated) <= 20)
         if not metadata_line:
             continue
-        if book_lines and _on_book_card(block, items, book_lines):
+        if near_cards and _on_book_card(block, items, near_cards):
             # (The line leaves the body with the card, its author unread.)
             found.consumed.add(block.index)
             items = [item for item in items if item.field != "author"]
@@ -255,12 +257,10 @@ def read_labelled(
 BOOK_CARD_REACH = 2
 
 
-def _on_book_card(block: Block, items: list[LabelledValue], book_lines: list[int]) -> bool:
+def _on_book_card(block: Block, items: list[LabelledValue], near_cards: set[int]) -> bool:
     """Whether a line is a book card's (书名：… 作者：… 出版社：…, or a 作者 line among them),
     not the review's byline, which names a date or a source too."""
-    return all(item.field in ("author", "book") for item in items) and any(
-        abs(block.index - at) <= BOOK_CARD_REACH for at in book_lines
-    )
+    return block.index in near_cards and all(item.field in ("author", "book") for item in items)
 
 
 def _unlabelled_byline(found: Labelled, names: Block, units: Block) -> None:
