@@ -226,3 +226,21 @@ def test_the_rest_of_a_text_folded_away_under_an_unfold_button_is_read(button: s
     hidden = f"<div style='display: none'><p>隐藏的另一篇：{SENTENCE}</p></div>"
     paragraphs = _paragraphs(f"<div class='content'>{shown}{folded}{button}{hidden}</div>")
     assert [p[:4] for p in paragraphs] == ["第1段：", "第2段：", "第3段：", "第4段："]
+
+
+def test_a_plain_table_of_contents_and_a_titled_related_heading_leave_the_body() -> None:
+    """Contents pasted from Word (目 录 over plain lines, dot leaders and page numbers) leave
+    the body when their lines recur below as headings; a 【…】相关文章： heading leaves with
+    its links though the title in its brackets has punctuation."""
+    text = (
+        "<p>目 录</p><p>一、实习目的……………1</p><p>二、实习内容……………2</p>"
+        f"<h2>一、实习目的</h2><p>{SENTENCE}</p><h2>二、实习内容</h2><p>{SENTENCE}</p>"
+        "<p>【实习报告：会计，出纳】相关文章：</p>"
+        "<p><a href='/a/1.html'>会计实习报告范文</a></p><p><a href='/a/2.html'>出纳实习报告</a></p>"
+    )
+    assert _paragraphs(f"<div class='content'>{text}</div>") == [
+        "一、实习目的",
+        SENTENCE,
+        "二、实习内容",
+        SENTENCE,
+    ]

@@ -23,6 +23,16 @@ LIST_HEADING = re.compile(
     r"related|popular|recommended|latest|recent|more)",
     re.IGNORECASE,
 )
+
+
+def _outside_title(text: str) -> str:
+    """A heading's words outside the article's title it names in 【】 (【不负韶华，青春逐梦】
+    相关文章：): the title's punctuation is no sign of a sentence."""
+    if text.startswith("【") and (end := text.find("】")) > 0:
+        return text[end + 1 :]
+    return text
+
+
 # A longer heading that names its article before the list: "【…】相关文章：", "…的相关推荐",
 # "看过“…”的人还看了：".
 LIST_HEADING_END = re.compile(
@@ -373,7 +383,10 @@ def is_list_heading(block: Block) -> bool:
     if (
         16 < len(text) <= LONG_LIST_HEADING
         and LIST_HEADING_END.search(text, len(text) - LIST_HEADING_TAIL)
-        and (block.punctuation <= 1 or not any(mark in text for mark in SENTENCE_MARKS))
+        and (
+            block.punctuation <= 1
+            or not any(mark in _outside_title(text) for mark in SENTENCE_MARKS)
+        )
     ):
         return True
     if len(text) > 16 and text[0] not in _HEADING_FRAME and text[-1] not in _HEADING_FRAME:
@@ -429,6 +442,8 @@ def _dropped_sections(
     dropped: set[int] = set()
     tops = set(containers)
     for position, block in enumerate(blocks):
+        if len(block.text) <= 8 and block.text.replace(" ", "") in CONTENTS_LABELS:
+            dropped.update(_plain_contents(blocks, position))
         if block.index in dropped or not is_list_heading(block):
             continue
         following = blocks[position + 1 : position + 4]
@@ -454,6 +469,30 @@ def _dropped_sections(
                 break
             dropped.add(after.index)
     return dropped
+
+
+CONTENTS_LABELS = frozenset(("目录", "文章目录"))
+# A contents entry's dot leader and page number: 一、实习目的……………1.
+CONTENTS_LEADER = re.compile(r"[\s.…·．_—-]*\d{0,4}\s*$")
+CONTENTS_ENTRY_MAX = 40
+
+
+def _plain_contents(blocks: list[Block], position: int) -> list[int]:
+    """The lines of a table of contents written as plain text under its 目录 label (pasted
+    from Word): the short lines whose words stand again, as headings, further down."""
+    entries: list[tuple[Block, str]] = []
+    for after in blocks[position + 1 :]:
+        entry = CONTENTS_LEADER.sub("", after.text)
+        if not entry or len(entry) > CONTENTS_ENTRY_MAX or "。" in entry:
+            break
+        if any(entry == seen for _, seen in entries):
+            break  # the text's first heading again: the contents ended above it
+        entries.append((after, entry))
+    later = {b.text for b in blocks[position + 1 + len(entries) :]}
+    found = [number for number, (_, entry) in enumerate(entries) if entry in later]
+    if len(found) < 2:
+        return []
+    return [block.index for block, _ in entries[: found[-1] + 1]]
 
 
 def _section_of(page: Page, heading: Block, tops: set[etree._Element]) -> etree._Element | None:
