@@ -422,11 +422,17 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
     header = [b for b in page.blocks[start : max(first_body, start + 1)] if not is_disclaimer(b)]
     # (Where the container holds the title too, the dated line under it is the body's first
     # block after the title: a line with no sentence in it is the info line, not the text.)
-    text_start = next(
-        (b for b in body_list if title_block is not None and b.index > title_block.index), None
+    # The text's first block: the body's first after the title.
+    opening = next(
+        (b for b in body_list if title_block is None or b.index > title_block.index), None
     )
-    if text_start is not None and first_body <= start and "。" not in text_start.text:
-        header.append(text_start)
+    if (
+        title_block is not None
+        and opening is not None
+        and first_body <= start
+        and "。" not in opening.text
+    ):
+        header.append(opening)
     if title_block is not None and title_block.index:
         # Last, a date line just over the title (Z-Blog's <h4 class="post-date">).
         above = page.blocks[title_block.index - 1]
@@ -454,9 +460,6 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
     lines_of = Counter(id(b.element) for b in body_list) if repeated else Counter()
     # An info line opening the text without a label: a date and counters (2023-11-20 阅读
     # 1208), which dates the page where no label does.
-    opening = next(
-        (b for b in body_list if title_block is None or b.index > title_block.index), None
-    )
     occasion = [opening.text] if opening is not None and DATED_OCCASION.match(opening.text) else []
     info_line = (
         opening.index
@@ -716,13 +719,13 @@ def _kind(parsed: _Parsed) -> PageKind:
     # and so do verses, whose lines are no prose (short, unpunctuated: a poem, 板书).
     lines = [b for b in parsed.body if not b.links]
     verse = len(lines) >= MIN_VERSE_LINES and sum(len(b.text) for b in lines) >= SHORT_ARTICLE_PROSE
+    # (One page of an article split in several may hold a paragraph or two: its pager to
+    # the other pages makes it one; a list's pager leaves no prose and no frame.)
     framed = prose >= ARTICLE_PROSE or (
-        (prose >= SHORT_ARTICLE_PROSE or verse) and _article_frame(parsed)
+        (prose > 0 or verse)
+        and _article_frame(parsed)
+        and (prose >= SHORT_ARTICLE_PROSE or verse or bool(_continuations(parsed)))
     )
-    if not framed and prose and _article_frame(parsed):
-        # One page of an article split in several may hold a paragraph or two: its pager
-        # to the other pages makes it one (a list's pager leaves no prose and no frame).
-        framed = bool(_continuations(parsed))
     if framed and not _excerpt_list(parsed):
         return "article"
     blocks = parsed.page.blocks

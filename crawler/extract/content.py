@@ -481,12 +481,14 @@ def _plain_contents(blocks: list[Block], position: int) -> list[int]:
     """The lines of a table of contents written as plain text under its 目录 label (pasted
     from Word): the short lines whose words stand again, as headings, further down."""
     entries: list[tuple[Block, str]] = []
+    seen: set[str] = set()
     for after in blocks[position + 1 :]:
         entry = CONTENTS_LEADER.sub("", after.text)
         if not entry or len(entry) > CONTENTS_ENTRY_MAX or "。" in entry:
             break
-        if any(entry == seen for _, seen in entries):
+        if entry in seen:
             break  # the text's first heading again: the contents ended above it
+        seen.add(entry)
         entries.append((after, entry))
     later = {b.text for b in blocks[position + 1 + len(entries) :]}
     found = [number for number, (_, entry) in enumerate(entries) if entry in later]

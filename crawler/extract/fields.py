@@ -607,10 +607,10 @@ def _plain_sections_after(text: str, last_link: str, title: str | None) -> list[
     at = text.rfind(last_link)
     if at < 0:
         return []
-    parts = [part.strip() for part in BREADCRUMB_ARROW.split(text[at + len(last_link) :])]
-    if len(parts) < 2 or parts[0]:
+    rest = text[at + len(last_link) :]
+    if not BREADCRUMB_ARROW.match(rest.lstrip()):
         return []  # no arrow right after the link: what follows is no section
-    return _plain_sections(text[at + len(last_link) :], title)
+    return _plain_sections(rest, title)
 
 
 # How long a line holding a whole trail as plain text may be.

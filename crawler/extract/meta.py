@@ -1,5 +1,7 @@
-"""What the page says about itself in <head>: <title>, meta tags, JSON-LD, <base>, a pager its
-script draws; and, read in the same walk of the tree, the links no <a> holds (<area>, <frame>)."""
+"""What the page says about itself in <head>: <title>, meta tags, JSON-LD, <base>, a pager or
+a publication time its scripts hold; and, read in the same walk of the tree, the links no <a>
+holds (<area>, <frame>, a Hanweb list's <datastore>) and the elements the extractor works on
+before cutting the page into blocks (drop-downs, <pre>, <textarea>, <noscript>)."""
 
 from __future__ import annotations
 
