@@ -21,15 +21,16 @@ class OptionalBuildExt(build_ext):
         try:
             super().run()
         except Exception as error:  # (any failure only costs speed)
-            self._skip(error)
+            self.report(error)
 
     def build_extension(self, ext: Extension) -> None:
         try:
             super().build_extension(ext)
         except Exception as error:
-            self._skip(error)
+            self.report(error)
 
-    def _skip(self, error: Exception) -> None:
+    @staticmethod
+    def report(error: Exception) -> None:
         print(
             f"report-archiver: the compiled walk was not built ({error}); "
             "the pure-Python walk will be used (same records, slower)",
@@ -48,7 +49,11 @@ def extensions() -> list[Extension]:
         ["crawler/extract/_compiled_walk.pyx"],
         include_dirs=lxml.get_include(),
     )
-    return cythonize([walk], language_level=3, quiet=True)
+    try:
+        return cythonize([walk], language_level=3, quiet=True)
+    except Exception as error:  # (a Cython that cannot translate it: the install goes on)
+        OptionalBuildExt.report(error)
+        return []
 
 
 setup(ext_modules=extensions(), cmdclass={"build_ext": OptionalBuildExt})

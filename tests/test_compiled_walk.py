@@ -192,3 +192,48 @@ def test_fold_knows_every_space() -> None:
     for code in range(0x110000):
         char = chr(code)
         assert compiled.fold(f"a{char}b") == python_fold(f"a{char}b"), hex(code)
+
+
+def _xpath_hiding_attributes(body: etree._Element) -> list[tuple[etree._Element, str, str]]:
+    """The pure-Python reading of what may hide an element (blocks._hiding_attributes)."""
+    found = []
+    for path in (blocks_module._HIDING_STYLES, blocks_module._HIDDEN_ATTRIBUTES):
+        for attribute in path(body):
+            found.append((attribute.getparent(), attribute.attrname, str(attribute)))
+    return found
+
+
+HIDING_MARKUP = (
+    "<div style='color:red'>可见<p style='display: none'>藏</p><span hidden>藏</span>"
+    "<i STYLE='DISPLAY:NONE'>大写</i><b style='border:none'>边框</b>"
+    "<em style='display:&#110;one'>实体</em><u hidden=''>空</u>"
+    "<div style='display:none'><p hidden style='x:none'>嵌套</p></div><svg:g hidden>名字空间</svg:g></div>"
+)
+
+
+@pytest.mark.parametrize(
+    "html", [HIDING_MARKUP, *CORNER_CASES.values()], ids=["hiding", *CORNER_CASES]
+)
+def test_hiding_attributes(html: str) -> None:
+    """The compiled one-pass reading finds the attributes the two XPaths find (in document
+    order rather than path by path)."""
+    root = parse(html)
+    assert root is not None
+    assert compiled is not None
+    found = compiled.hiding_attributes(root)
+    expected = _xpath_hiding_attributes(root)
+    key = lambda item: (id(item[0]), item[1], item[2])  # noqa: E731
+    assert sorted(found, key=key) == sorted(expected, key=key)
+    if html == HIDING_MARKUP:
+        assert len(found) >= 8  # (not two empty lists)
+
+
+@pytest.mark.parametrize(
+    "path", _fixture_pages()[::7], ids=lambda p: p.relative_to(FIXTURES).as_posix()
+)
+def test_hiding_attributes_on_fixture_pages(path: Path) -> None:
+    root = parse(decode_html(path.read_bytes(), None)[0])
+    assert root is not None and compiled is not None
+    found = compiled.hiding_attributes(root)
+    expected = _xpath_hiding_attributes(root)
+    assert sorted(map(repr, found)) == sorted(map(repr, expected))

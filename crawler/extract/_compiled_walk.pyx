@@ -12,7 +12,7 @@ counting punctuation, are here too (text.py uses them where this module is built
 
 from cpython.unicode cimport Py_UNICODE_ISSPACE
 from libc.stdlib cimport free, malloc, realloc
-from libc.string cimport memcpy, strcmp, strlen
+from libc.string cimport memcpy, strcmp, strlen, strstr
 
 cimport lxml.includes.etreepublic as cetree
 from lxml.includes.tree cimport (
@@ -21,6 +21,7 @@ from lxml.includes.tree cimport (
     XML_TEXT_NODE,
     XML_XINCLUDE_END,
     XML_XINCLUDE_START,
+    xmlAttr,
     xmlNode,
 )
 
@@ -395,3 +396,49 @@ def walk(cetree._Element body):
     finally:
         free(stack)
     return state.blocks, span, times
+
+
+cdef bint _may_hide(xmlAttr* attribute) noexcept:
+    """Whether an attribute is one blocks._hidden_elements reads: hidden, or a style whose
+    text says none (a value in several text nodes is read whole by the caller)."""
+    if attribute.ns is not NULL or attribute.name is NULL:
+        return False
+    if strcmp(<const char*>attribute.name, "hidden") == 0:
+        return True
+    if strcmp(<const char*>attribute.name, "style") != 0 or attribute.children is NULL:
+        return False
+    if attribute.children.next is not NULL:
+        return True
+    return (attribute.children.content is not NULL
+            and strstr(<const char*>attribute.children.content, "none") is not NULL)
+
+
+def hiding_attributes(cetree._Element body):
+    """(element, attribute name, value) of each hidden or style attribute saying none below
+    body, in document order: what blocks._HIDING_STYLES and _HIDDEN_ATTRIBUTES find, read in
+    one pass over libxml2's nodes instead of two XPath walks."""
+    cdef cetree._Document doc = body._doc
+    cdef xmlNode* top = body._c_node
+    cdef xmlNode* node = top.children
+    cdef xmlAttr* attribute
+    cdef bytes name
+    found = []
+    while node is not NULL and node is not top:
+        if node.type == XML_ELEMENT_NODE:
+            attribute = node.properties
+            while attribute is not NULL:
+                if _may_hide(attribute):
+                    name = <const char*>attribute.name
+                    found.append((
+                        cetree.elementFactory(doc, node), name.decode("utf-8"),
+                        _attribute(node, name),
+                    ))
+                attribute = attribute.next
+            if node.children is not NULL:
+                node = node.children
+                continue
+        while node is not top and node.next is NULL:
+            node = node.parent
+        if node is not top:
+            node = node.next
+    return found

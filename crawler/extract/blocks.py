@@ -353,22 +353,30 @@ _HIDING_STYLES = etree.XPath("descendant::*/@style[contains(., 'none')]")
 _HIDDEN_ATTRIBUTES = etree.XPath("descendant::*/@hidden")
 
 
-def _hidden_elements(body: etree._Element) -> list[etree._Element]:
-    """Elements below body hidden by the hidden attribute or an inline display:none."""
+def _hiding_attributes(body: etree._Element) -> list[tuple[etree._Element, str, str]]:
+    """(element, attribute name, value) of the hidden attributes and the styles saying none
+    below body: what may hide an element."""
+    if native is not None:
+        return native.hiding_attributes(body)
     found = []
-    attributes: list[object] = []
     for path in (_HIDING_STYLES, _HIDDEN_ATTRIBUTES):
         result = path(body)
-        if isinstance(result, list):
-            attributes.extend(result)
-    for attribute in attributes:
-        if not isinstance(attribute, etree._ElementUnicodeResult):
-            continue
-        if attribute.attrname == "hidden" or "display:none" in attribute.replace(" ", "").lower():
-            parent = attribute.getparent()
-            if parent is not None and not _folded_away(parent):
-                found.append(parent)
+        for attribute in result if isinstance(result, list) else []:
+            if isinstance(attribute, etree._ElementUnicodeResult):
+                element = attribute.getparent()
+                if element is not None:
+                    found.append((element, str(attribute.attrname), str(attribute)))
     return found
+
+
+def _hidden_elements(body: etree._Element) -> list[etree._Element]:
+    """Elements below body hidden by the hidden attribute or an inline display:none."""
+    return [
+        element
+        for element, name, value in _hiding_attributes(body)
+        if (name == "hidden" or "display:none" in value.replace(" ", "").lower())
+        and not _folded_away(element)
+    ]
 
 
 # The button beside the rest of a text that a phone page folds away until it is pressed.

@@ -143,16 +143,21 @@ def _owner(element: etree._Element) -> etree._Element:
 VOTE_SHARES = (1.0, 0.5, 0.25)
 
 
-def _voters(element: etree._Element) -> list[etree._Element]:
+def _voters(
+    element: etree._Element, chains: dict[etree._Element, list[etree._Element]]
+) -> list[etree._Element]:
     """The elements a block's vote goes to: its owner and the next owners up (a cell's vote
     reaches the cell of the layout table around its table, not the row and the table
-    between)."""
-    chain = [_owner(element)]
-    while len(chain) < len(VOTE_SHARES):
-        parent = chain[-1].getparent()
-        if parent is None:
-            break
-        chain.append(_owner(parent))
+    between). chains remembers each owner's, which the owner's other blocks share."""
+    owner = _owner(element)
+    chain = chains.get(owner)
+    if chain is None:
+        chain = chains[owner] = [owner]
+        while len(chain) < len(VOTE_SHARES):
+            parent = chain[-1].getparent()
+            if parent is None:
+                break
+            chain.append(_owner(parent))
     return chain
 
 
@@ -167,11 +172,12 @@ def find_containers(
     """The element holding the article's body, plus siblings that continue it (never one of
     passed: containers found to hold only an info line)."""
     scores: dict[etree._Element, float] = {}
+    chains: dict[etree._Element, list[etree._Element]] = {}
     for block in page.blocks:
         score = _vote(block)
         if not score:
             continue
-        for element, share in zip(_voters(block.element), VOTE_SHARES, strict=False):
+        for element, share in zip(_voters(block.element, chains), VOTE_SHARES, strict=False):
             if element not in passed:
                 scores[element] = scores.get(element, 0.0) + score * share
     if not scores:
