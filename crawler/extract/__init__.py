@@ -805,9 +805,10 @@ def _excerpt_list(parsed: _Parsed) -> bool:
     blocks = parsed.page.blocks
 
     def opens_item(block: Block) -> bool:
-        before = blocks[max(block.index - EXCERPT_REACH, 0) : block.index]
-        titled = any(b.links and _is_item_title(b) for b in before)
-        return titled or bool(block.links and len(block.links[0]) >= 6)
+        for before in blocks[max(block.index - EXCERPT_REACH, 0) : block.index]:
+            if before.links and _is_item_title(before):
+                return True
+        return bool(block.links and len(block.links[0]) >= 6)
 
     prose = [block for block in parsed.body if is_prose(block)]
     items = sum(opens_item(block) for block in prose)

@@ -172,7 +172,7 @@ def read_labelled(
     near_cards = {
         block.index + offset
         for block, items in zip(blocks, labels_of, strict=True)
-        if any(item.field == "book" for item in items)
+        if items and any(item.field == "book" for item in items)
         for offset in range(-BOOK_CARD_REACH, BOOK_CARD_REACH + 1)
     }
     for position, block in enumerate(blocks):
@@ -585,7 +585,7 @@ def _breadcrumb_category(
         if labelled and not links:
             # "您现在的位置：" alone, each section a block of its own (<li>s of an <ol>).
             links = _links_after(blocks, position, MAX_CRUMBS)
-        elif not labelled and not _is_trail(block, site, title_at):
+        elif not labelled and (len(links) < 2 or not _is_trail(block, site, title_at)):
             continue
         if labelled and block.links:
             # 当前位置：首页 > 政务公开 > 通知公告: the current section as plain text.

@@ -272,6 +272,7 @@ REPORTER_LINE_MAX = 48
 STAFF_CODE = re.compile(r"_[A-Za-z]{1,5}\d{2,}$")
 # A credit line of roles and slashes, opening with the writer's: （文/刘洋 图/陈晨 编辑/赵敏）.
 _AUTHOR_SLASH = re.compile(r"^[(（]?\s*文\s*[/|｜]")
+_AUTHOR_SLASH_STARTS = "(（文"
 _SLASH_CREDIT = re.compile(
     r"(?:^|(?<=[\s(（]))(?P<role>文|编辑|责编|责任编辑|来源)\s*[/|｜]\s*(?P<value>[^\s/|｜()（）]{1,20})"
 )
@@ -344,7 +345,7 @@ def _read_labels(line: str) -> list[LabelledValue]:
             and (reporters := REPORTER_LINE.match(line))
         ):
             return [LabelledValue("author", reporters.group("names"), 0)]
-        if _AUTHOR_SLASH.match(line):
+        if line[0] in _AUTHOR_SLASH_STARTS and _AUTHOR_SLASH.match(line):
             found.extend(_slash_credits(line))
         if len(line) <= BYLINE_MAX and _BYLINE_DATE.search(line):
             if not found and "/" in line:
@@ -359,7 +360,7 @@ def _read_labels(line: str) -> list[LabelledValue]:
         # A colon-less byline whose only colon is its time's: 发布于 2023/6/28 18:05 作者 老周.
         return _bare_labels(line)
     found = []
-    if _AUTHOR_SLASH.match(line):
+    if line[0] in _AUTHOR_SLASH_STARTS and _AUTHOR_SLASH.match(line):
         found.extend(_slash_credits(line))
     names = [_field_of(match.group("label")) for match in matches]
     for number, match in enumerate(matches):
@@ -445,8 +446,12 @@ def _bare_labels(line: str) -> list[LabelledValue]:
     return found
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _field_of(label: str) -> str:
-    return _FIELD_BY_COMPACT.get(re.sub(r"\s+", "", label), "noise")
+    named = _FIELD_BY_COMPACT.get(label)  # (most labels are written without spaces)
+    return named or _FIELD_BY_COMPACT.get(_SPACES.sub("", label), "noise")
 
 
 _BRACKETS = (("[", "]"), ("【", "】"), ("（", "）"), ("(", ")"))
