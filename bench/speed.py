@@ -8,8 +8,9 @@ Usage: .venv/bin/python bench/speed.py [/path/to/realpages] [--repeat N] [--json
 
 Two page sets: the project's fixture pages (tests/fixtures, always) and the real pages of the
 folder given (optional). Each extractor runs over the whole set once to warm up, then --repeat
-times; a page's time is the best of its runs (the least disturbed by the rest of the machine),
-and the figure is the mean over pages of those best times, in milliseconds.
+times, the extractors taking turns round by round; a page's time is the best of its runs (the
+least disturbed by the rest of the machine), and the figure is the mean over pages of those
+best times, in milliseconds.
 
 "ours" is what the spider runs on a fetched page: `analyse`, which decodes, parses once, finds
 the page kind, the continuation links and the record; with the compiled walk where the install
@@ -70,20 +71,24 @@ RUNNERS: dict[str, Callable[[bytes, str, dict[str, str] | None], object]] = {
 
 
 def time_set(pages: list[Page], repeat: int) -> dict[str, float]:
-    """Mean over pages of each runner's best time, in ms."""
-    means: dict[str, float] = {}
-    for name, run in RUNNERS.items():
-        best = [float("inf")] * len(pages)
-        for round_ in range(repeat + 1):
+    """Mean over pages of each runner's best time, in ms.
+
+    The runners take turns, a pass over the set each, round after round: a stretch of time
+    in which the machine is busy elsewhere then slows every runner alike rather than the one
+    whose rounds it falls on, and the ratios between them hold from run to run.
+    """
+    best = {name: [float("inf")] * len(pages) for name in RUNNERS}
+    for round_ in range(repeat + 1):
+        for name, run in RUNNERS.items():
+            times = best[name]
             gc.collect()
             for index, page in enumerate(pages):
                 start = time.perf_counter()
                 run(page.body, page.url, page.headers)
                 elapsed = time.perf_counter() - start
                 if round_:  # round 0 warms up caches and imports
-                    best[index] = min(best[index], elapsed)
-        means[name] = 1000 * sum(best) / len(best)
-    return means
+                    times[index] = min(times[index], elapsed)
+    return {name: 1000 * sum(times) / len(times) for name, times in best.items()}
 
 
 def report(label: str, pages: list[Page], means: dict[str, float]) -> None:

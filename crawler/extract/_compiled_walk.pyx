@@ -11,7 +11,7 @@ counting punctuation, are here too (text.py uses them where this module is built
 """
 
 from cpython.unicode cimport Py_UNICODE_ISSPACE
-from libc.stdlib cimport free, malloc, realloc
+from libc.stdlib cimport bsearch, free, malloc, qsort, realloc
 from libc.string cimport memcpy, strcmp, strlen, strstr
 
 cimport lxml.includes.etreepublic as cetree
@@ -249,8 +249,14 @@ cdef struct Open:
 
 
 cdef class _State:
-    """What the walk carries from element to element: the text of the block being read."""
-    cdef list blocks, parts, link_parts, links, hrefs, owners
+    """What the walk carries from element to element: the text of the block being read, and
+    the open block elements that own it (as nodes: an element gets its Python proxy only
+    when a block of its own is made)."""
+    cdef list blocks, parts, link_parts, links, hrefs
+    cdef cetree._Document doc
+    cdef xmlNode** owner_nodes
+    cdef int* owner_positions
+    cdef Py_ssize_t owner_count, owner_capacity
     cdef Py_ssize_t link_chars
     cdef int in_link, heading
 
@@ -260,17 +266,44 @@ cdef class _State:
         self.link_parts = []
         self.links = []
         self.hrefs = []
-        self.owners = []
+        self.owner_nodes = NULL
+        self.owner_positions = NULL
+        self.owner_count = 0
+        self.owner_capacity = 0
         self.link_chars = 0
         self.in_link = 0
         self.heading = 0
 
+    def __dealloc__(self):
+        free(self.owner_nodes)
+        free(self.owner_positions)
+
+    cdef void push_owner(self, xmlNode* node, int position) except *:
+        cdef Py_ssize_t capacity
+        cdef void* grown
+        if self.owner_count == self.owner_capacity:
+            capacity = self.owner_capacity * 2 + 64
+            grown = realloc(self.owner_nodes, capacity * sizeof(xmlNode*))
+            if grown is NULL:
+                raise MemoryError()
+            self.owner_nodes = <xmlNode**>grown
+            grown = realloc(self.owner_positions, capacity * sizeof(int))
+            if grown is NULL:
+                raise MemoryError()
+            self.owner_positions = <int*>grown
+            self.owner_capacity = capacity
+        self.owner_nodes[self.owner_count] = node
+        self.owner_positions[self.owner_count] = position
+        self.owner_count += 1
+
     cdef void flush(self) except *:
         cdef str text = fold("".join(self.parts))
-        if text and self.owners:
-            owner, position = self.owners[-1]
+        cdef Py_ssize_t top
+        if text and self.owner_count:
+            top = self.owner_count - 1
             self.blocks.append(_block_class(
-                len(self.blocks), owner, position, text, self.link_chars, self.heading > 0,
+                len(self.blocks), cetree.elementFactory(self.doc, self.owner_nodes[top]),
+                self.owner_positions[top], text, self.link_chars, self.heading > 0,
                 self.links, self.hrefs,
             ))
             self.links = []
@@ -290,6 +323,80 @@ cdef class _State:
             self.link_chars += len(text.strip())
 
 
+cdef struct SpanEntry:
+    xmlNode* node
+    int first   # document index of the element
+    int last    # document index of the last element it holds
+    int start   # blocks emitted before it opened
+    int end     # blocks emitted when it closed
+
+
+cdef int _by_node(const void* a, const void* b) noexcept nogil:
+    cdef size_t x = <size_t>(<const SpanEntry*>a).node
+    cdef size_t y = <size_t>(<const SpanEntry*>b).node
+    return (x > y) - (x < y)
+
+
+cdef class Spans:
+    """blocks.Page.span of the compiled walk: each spanned element's (first, last, start,
+    end), kept by libxml2 node in a sorted array rather than in a dict keyed by element
+    proxies, which would make a proxy of every block element of the page. Looked up as the
+    dict is (get); the tree must not change while it is in use (no page step changes it
+    after the walk)."""
+    cdef SpanEntry* entries
+    cdef Py_ssize_t count, capacity
+    cdef cetree._Document doc
+
+    def __cinit__(self):
+        self.entries = NULL
+        self.count = 0
+        self.capacity = 0
+
+    def __dealloc__(self):
+        free(self.entries)
+
+    cdef void add(self, xmlNode* node, int first, int last, int start, int end) except *:
+        cdef SpanEntry* grown
+        if self.count == self.capacity:
+            self.capacity = self.capacity * 2 + 256
+            grown = <SpanEntry*>realloc(self.entries, self.capacity * sizeof(SpanEntry))
+            if grown is NULL:
+                raise MemoryError()
+            self.entries = grown
+        self.entries[self.count] = SpanEntry(node, first, last, start, end)
+        self.count += 1
+
+    cdef void seal(self) noexcept:
+        if self.count > 1:
+            qsort(self.entries, self.count, sizeof(SpanEntry), _by_node)
+
+    def get(self, element, default=None):
+        """(first, last, start, end) of element, or default where the walk did not span it."""
+        cdef SpanEntry key
+        cdef SpanEntry* found
+        if not isinstance(element, cetree._Element) or self.count == 0:
+            return default
+        key.node = (<cetree._Element>element)._c_node
+        found = <SpanEntry*>bsearch(&key, self.entries, self.count, sizeof(SpanEntry), _by_node)
+        if found is NULL:
+            return default
+        return (found.first, found.last, found.start, found.end)
+
+    def __len__(self):
+        return self.count
+
+    def to_dict(self):
+        """The spans as python_walk gives them: a dict keyed by element (for comparing)."""
+        cdef Py_ssize_t index
+        return {
+            cetree.elementFactory(self.doc, self.entries[index].node): (
+                self.entries[index].first, self.entries[index].last,
+                self.entries[index].start, self.entries[index].end,
+            )
+            for index in range(self.count)
+        }
+
+
 cdef str _attribute(xmlNode* node, const char* name):
     """The attribute's value as element.get(name) or "" gives it."""
     value = cetree.attributeValueFromNsName(node, NULL, <const unsigned char*>name)
@@ -297,13 +404,15 @@ cdef str _attribute(xmlNode* node, const char* name):
 
 
 def walk(cetree._Element body):
-    """(blocks, span, times) of body, as blocks.python_walk gives them."""
+    """(blocks, span, times) of body, as blocks.python_walk gives them (span as Spans)."""
     if _block_class is None:
         raise RuntimeError("configure() was not called")
     cdef cetree._Document doc = body._doc
     cdef _State state = _State()
-    cdef dict span = {}
+    cdef Spans span = Spans()
     cdef list times = []
+    state.doc = doc
+    span.doc = doc
     cdef Open* stack = NULL
     cdef Py_ssize_t depth = 0, capacity = 0
     cdef xmlNode* node
@@ -322,12 +431,11 @@ def walk(cetree._Element body):
                     if role != SPAN:
                         if state.parts:
                             state.flush()
-                        state.owners.pop()
+                        state.owner_count -= 1
                         if role == HEADING:
                             state.heading -= 1
-                    span[cetree.elementFactory(doc, closed.node)] = (
-                        closed.first, counter - 1, closed.start, len(state.blocks)
-                    )
+                    span.add(closed.node, closed.first, counter - 1, closed.start,
+                             len(state.blocks))
                 elif role == LINK and state.in_link:
                     state.in_link -= 1
                     link_text = fold("".join(state.link_parts))
@@ -374,7 +482,7 @@ def walk(cetree._Element body):
                     if role != SPAN:
                         if state.parts:
                             state.flush()
-                        state.owners.append((cetree.elementFactory(doc, node), counter))
+                        state.push_owner(node, counter)
                         if role == HEADING:
                             state.heading += 1
                     stack[depth].first = counter
@@ -395,6 +503,7 @@ def walk(cetree._Element body):
         state.flush()
     finally:
         free(stack)
+    span.seal()
     return state.blocks, span, times
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from itertools import accumulate, chain
-from typing import cast
+from operator import attrgetter
+from typing import Protocol, cast
 
 from lxml import etree
 
@@ -176,6 +177,18 @@ class Block:
         return f"Block({self.index}, <{self.element.tag}>, {self.text[:30]!r})"
 
 
+# (first, last, start, end): an element's span, as Page.span gives it.
+Span = tuple[int, int, int, int]
+
+
+class SpanTable(Protocol):
+    """Page.span: a dict keyed by element (the Python walk), or the compiled walk's table."""
+
+    def get(self, element: etree._Element, default: Span, /) -> Span: ...
+
+
+_TEXT = attrgetter("text")
+_LINK_CHARS = attrgetter("link_chars")
 # The span of an element the walk did not record: no block lies inside it.
 _NOWHERE = (-1, -2, 0, 0)
 
@@ -188,7 +201,7 @@ class Page:
     blocks: list[Block]
     # element -> (first, last) document index of the elements it holds, and the slice of
     # blocks emitted while it was open: every block inside it lies in that slice.
-    span: dict[etree._Element, tuple[int, int, int, int]]
+    span: SpanTable
     # <time datetime> values with the index of the block they stand in (or before).
     times: list[tuple[int, str]] = field(default_factory=list)
     # Running totals of the blocks' characters and link characters, made when first asked.
@@ -210,8 +223,8 @@ class Page:
             linked = sum(block.link_chars for block in inside)
         else:
             if not self._chars:
-                self._chars = list(accumulate((len(b.text) for b in self.blocks), initial=0))
-                self._link_chars = list(accumulate((b.link_chars for b in self.blocks), initial=0))
+                self._chars = list(accumulate(map(len, map(_TEXT, self.blocks)), initial=0))
+                self._link_chars = list(accumulate(map(_LINK_CHARS, self.blocks), initial=0))
             start, end = self.span.get(element, _NOWHERE)[2:]
             total = self._chars[end] - self._chars[start]
             linked = self._link_chars[end] - self._link_chars[start]
