@@ -132,8 +132,16 @@ class HeadInfo:
                     return fold(value)
         return None
 
+    # title_segments, worked out when first asked (the title and the site both ask).
+    _segments: list[str] | None = field(default=None, repr=False)
+
     @property
     def title_segments(self) -> list[str]:
+        if self._segments is None:
+            self._segments = self._split_title()
+        return self._segments
+
+    def _split_title(self) -> list[str]:
         parts = [part for part in TITLE_SEPARATORS.split(self.title) if part]
         # A credit to the software after the title names no site.
         parts[1:] = [part for part in parts[1:] if not SOFTWARE_CREDIT.search(part)]
