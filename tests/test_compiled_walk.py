@@ -239,3 +239,32 @@ def test_hiding_attributes_on_fixture_pages(path: Path) -> None:
     found = compiled.hiding_attributes(root)
     expected = _xpath_hiding_attributes(root)
     assert sorted(map(repr, found)) == sorted(map(repr, expected))
+
+
+LINK_MARKUP = (
+    "<html><head><a href='/in-head'>x</a></head><body><a href='/a'>甲</a><a>无</a>"
+    "<a href=''>空</a><p><A HREF='/upper'>大写</A><a href='/x?a=1&amp;b=2'>实体</a></p>"
+    "<x:a href='/ns'>名字空间</x:a><area href='/area'><div><a name='n' href='/deep'>"
+    "<a href='/nested'>套</a></a></div></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    "html", [LINK_MARKUP, *CORNER_CASES.values()], ids=["links", *CORNER_CASES]
+)
+def test_link_targets(html: str) -> None:
+    """The compiled pass reads the hrefs //a/@href reads, in the same order."""
+    root = parse(html)
+    assert root is not None and compiled is not None
+    assert compiled.link_targets(root) == blocks_module._LINK_HREFS(root)
+    if html == LINK_MARKUP:
+        assert compiled.link_targets(root)[:3] == ["/in-head", "/a", ""]
+
+
+@pytest.mark.parametrize(
+    "path", _fixture_pages()[::5], ids=lambda p: p.relative_to(FIXTURES).as_posix()
+)
+def test_link_targets_on_fixture_pages(path: Path) -> None:
+    root = parse(decode_html(path.read_bytes(), None)[0])
+    assert root is not None and compiled is not None
+    assert compiled.link_targets(root) == blocks_module._LINK_HREFS(root)

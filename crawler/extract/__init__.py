@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from functools import cached_property, partial
-from typing import Literal, cast
+from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -26,6 +26,7 @@ from .blocks import (
     Block,
     Page,
     keep_preformatted_lines,
+    link_targets,
     parse,
     parse_utf8,
     segment,
@@ -187,9 +188,6 @@ class _Parsed:
     base: str = ""  # the URL relative links resolve against (set from <base href> or url)
 
 
-# Every link of the page, read before segmentation drops hidden parts: the crawler follows
-# them from this one parse instead of parsing the page again.
-_LINK_HREFS = etree.XPath("//a/@href", smart_strings=False)
 # The text of a drop-down pager's option: 2, 第2页, 第2页/共3页, 第2页：存在问题 (its heading).
 PAGER_OPTION = re.compile(
     r"^第?\s*\d{1,3}\s*页?(?:\s*/\s*共?\s*\d{1,3}\s*页?)?(?:\s*[:：、.．]\s*\S.{0,40})?$"
@@ -232,7 +230,9 @@ def _prepare(
     overrides = _override_texts(root, rules)
     # Read before segment() drops scripts and hidden elements from the tree.
     field_texts = _field_texts(overrides)
-    links = cast("list[str]", _LINK_HREFS(root)) + head.other_links
+    # Every link of the page, read before segmentation drops hidden parts: the crawler follows
+    # them from this one parse instead of parsing the page again.
+    links = link_targets(root) + head.other_links
     # (Read before the walk below drops <select>.)
     options: list[tuple[str, str]] = []
     if "select" in head.found:

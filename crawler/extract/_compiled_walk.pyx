@@ -551,3 +551,32 @@ def hiding_attributes(cetree._Element body):
         if node is not top:
             node = node.next
     return found
+
+
+def link_targets(cetree._Element root):
+    """The href of every <a> at or below root, in document order: what the XPath //a/@href
+    gives, without an XPath context and its node set."""
+    cdef cetree._Document doc = root._doc
+    cdef xmlNode* top = root._c_node
+    cdef xmlNode* node = top
+    cdef const char* name
+    found = []
+    while node is not NULL:
+        if node.type == XML_ELEMENT_NODE:
+            name = <const char*>node.name
+            if (node.ns is NULL and name is not NULL and name[0] == 97 and name[1] == 0
+                    and node.properties is not NULL):
+                value = cetree.attributeValueFromNsName(node, NULL, <const unsigned char*>"href")
+                if value is not None:
+                    found.append(value)
+            if node.children is not NULL:
+                node = node.children
+                continue
+        if node is top:
+            break
+        while node is not top and node.next is NULL:
+            node = node.parent
+        if node is top:
+            break
+        node = node.next
+    return found

@@ -270,6 +270,16 @@ def parse_utf8(body: bytes) -> etree._Element | None:
     return root
 
 
+_LINK_HREFS = etree.XPath("//a/@href", smart_strings=False)
+
+
+def link_targets(root: etree._Element) -> list[str]:
+    """The href of every <a> of the page, in document order."""
+    if native is not None:
+        return native.link_targets(root)
+    return cast("list[str]", _LINK_HREFS(root))
+
+
 def parse(text: str) -> etree._Element | None:
     """The lxml tree of a page's text, or None when there is no markup to speak of."""
     if not text.strip():
