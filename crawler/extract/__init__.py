@@ -41,7 +41,7 @@ from .content import (
     is_navigation,
     is_prose,
 )
-from .dates import CHINA, DATE_PATTERN, parse_date
+from .dates import CHINA, DATE_PATTERN, parse_date, parse_labelled_date
 from .decode import UTF16_BOMS, decode_html, looks_utf8, not_a_page
 from .fields import (
     CREDIT_FIELDS,
@@ -119,6 +119,9 @@ SITE_PAGE = re.compile(
 )
 # Link texts that are only a date: archive links, not article titles.
 DATE_ONLY = re.compile(r"^[\d\s年月日./-]+$")
+# What may stand beside a list item's title link: a date (2024年3月1日, 2024-03-01), or a
+# catalogue code with digits in it (a 信息公开 list's 索引号: 11330114MB1A23456K/2024-00088).
+ITEM_CODE = re.compile(r"[\d年月日./-]+|(?=[A-Za-z]*\d)[A-Za-z\d/_.〔〕\[\]-]{6,}")
 # The page count a pager states: 共3页, 1/3, 第1/3页.
 PAGE_COUNT = re.compile(
     r"共\s*(?P<total>\d{1,3})\s*页|(?<![\d/])\d{1,3}\s*/\s*(?P<of>\d{1,3})(?![\d/])"
@@ -391,6 +394,25 @@ CLOSING_LINES = 3
 CLOSING_LINE_MAX = 30
 
 
+# A government page's index table (索引号 发布机构 发布日期 文号 …), above the title on
+# some templates, and how many of its cells above the title it may span.
+INDEX_NUMBER = re.compile(r"^索\s*引\s*号\s*[:：]?")
+INDEX_TABLE_REACH = 30
+
+
+def _index_table_date(page: Page, title_block: Block | None, zone: tzinfo) -> str | None:
+    """The 发布日期 of a 信息公开 index table standing above the title, for a page that
+    gives no date under it."""
+    if title_block is None:
+        return None
+    above = page.blocks[max(title_block.index - INDEX_TABLE_REACH, 0) : title_block.index]
+    table = next((n for n, b in enumerate(above) if INDEX_NUMBER.match(b.text)), None)
+    if table is None:
+        return None
+    dated = read_labelled(above[table:]).values.get("date")
+    return parse_labelled_date(dated, zone) if dated else None
+
+
 def _record(parsed: _Parsed, rules: FieldRules) -> Report:
     head, page, body_list = parsed.head, parsed.page, parsed.body
     title, title_block = parsed.title, parsed.title_block
@@ -499,7 +521,8 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
         site=site,
         title=_without_page_mark(title, page_key(parsed.url)[1]),
         category=category,
-        published_at=date_of(head, labelled, header, rules.zone, stamps, closing, parsed.url),
+        published_at=date_of(head, labelled, header, rules.zone, stamps, closing, parsed.url)
+        or _index_table_date(page, title_block, rules.zone),
         abstract=values.get("abstract") or None,
         keywords=list_values(values.get("keywords") or head.first(KEYWORD_META)),
         body="\n\n".join(paragraphs),
@@ -730,7 +753,7 @@ def _kind(parsed: _Parsed) -> PageKind:
         return "article"
     blocks = parsed.page.blocks
     titled = [_is_title_link(b) for b in blocks]
-    if sum(titled) < LIST_MIN_TITLES:
+    if sum(titled) + parsed.head.scripted_items < LIST_MIN_TITLES:
         return "other"
     # A front page: several headed sections of title links rather than one main list.
     sections = 0
@@ -766,7 +789,8 @@ def _is_title_link(block: Block) -> bool:
     if block.link_density > 0.5:
         return True
     rest = block.text.replace(title, "", 1).strip(" []【】()（）|")
-    return len(block.links) == 1 and DATE_ONLY.match(rest) is not None
+    # (Beside it, its date, or catalogue codes and a date: a 信息公开 list's 索引号.)
+    return len(block.links) == 1 and all(map(ITEM_CODE.fullmatch, rest.split()))
 
 
 def _article_frame(parsed: _Parsed) -> bool:

@@ -255,6 +255,8 @@ ENGLISH_BYLINE = re.compile(
 # "阅读(1745)", "本文已影响 2,351 人".
 COUNTER = re.compile(
     r"(?:阅读|浏览|点击|人气|评论|访问)(?:量|数|次数)?\s*[:：(（]?\s*\d|(?:本文)?已(?:影响|有)\s*\d|"
+    # … and its label alone at the value's end, the number a script fills in later (浏览量：--).
+    r"(?:阅读|浏览|点击|人气|访问)(?:量|数|次数)?\s*[:：]\s*[-—–.…\s]*$|"
     # … and the number first: "3561 次阅读", "1.2万人浏览".
     r"(?<![\d.,])\d[\d,.]*\s*万?\s*(?:次|人)?\s*(?:阅读|浏览|点击|访问|围观)"
 )

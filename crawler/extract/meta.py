@@ -107,6 +107,8 @@ class HeadInfo:
     base: str = ""  # <base href>, as written: what the page's relative links start from
     # A pager a script draws (TRS's createPageHTML): (page count, file prefix, extension).
     script_pager: tuple[int, str, str] | None = None
+    # The items of a list a script draws from records the page holds (Hanweb's <datastore>).
+    scripted_items: int = 0
     # The page's elements of the FOUND_TAGS, by tag, found in the same walk: the few pages
     # that have them need work on them before the tree is cut into blocks.
     found: dict[str, list[etree._Element]] = field(default_factory=dict)
@@ -214,7 +216,9 @@ def read_head(root: etree._Element) -> HeadInfo:
             if "<datastore" in script and (element.get("type") or "").endswith("xml"):
                 # Hanweb (大汉) lists: <script type="text/xml"><datastore><record><![CDATA[
                 # <li><a href="/art/…">…]]>, drawn by a script; the links are the list's.
-                info.other_links.extend(DATASTORE_LINK.findall(script))
+                records = DATASTORE_LINK.findall(script)
+                info.other_links.extend(records)
+                info.scripted_items += len(records)
             if "script:publish_time" not in info.meta and any(
                 name in script for name in SCRIPT_DATE_NAMES
             ):
