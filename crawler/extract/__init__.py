@@ -790,7 +790,7 @@ def _is_title_link(block: Block) -> bool:
         return True
     rest = block.text.replace(title, "", 1).strip(" []【】()（）|")
     # (Beside it, its date, or catalogue codes and a date: a 信息公开 list's 索引号.)
-    return len(block.links) == 1 and all(map(ITEM_CODE.fullmatch, rest.split()))
+    return len(block.links) == 1 and bool(rest) and all(map(ITEM_CODE.fullmatch, rest.split()))
 
 
 def _article_frame(parsed: _Parsed) -> bool:
