@@ -45,6 +45,7 @@ from .dates import CHINA, DATE_PATTERN, parse_date, parse_labelled_date
 from .decode import UTF16_BOMS, decode_html, looks_utf8, not_a_page
 from .fields import (
     CREDIT_FIELDS,
+    Labelled,
     author_fallback,
     author_unit_fallback,
     category_of,
@@ -398,19 +399,48 @@ CLOSING_LINE_MAX = 30
 # some templates, and how many of its cells above the title it may span.
 INDEX_NUMBER = re.compile(r"^索\s*引\s*号\s*[:：]?")
 INDEX_TABLE_REACH = 30
+# The lines just over the title where a template may put a labelled 栏目： line.
+LINES_ABOVE_TITLE = 3
 
 
-def _index_table_date(page: Page, title_block: Block | None, zone: tzinfo) -> str | None:
-    """The 发布日期 of a 信息公开 index table standing above the title, for a page that
-    gives no date under it."""
+def _labels_above_title(page: Page, title_block: Block | None) -> tuple[Labelled, bool]:
+    """The labelled lines a template puts above the title, where the labelled lines under it
+    are not looked for: a 信息公开 index table (the bool says it is one), or the few lines
+    just over the title (栏目：…)."""
     if title_block is None:
-        return None
+        return Labelled(), False
     above = page.blocks[max(title_block.index - INDEX_TABLE_REACH, 0) : title_block.index]
     table = next((n for n, b in enumerate(above) if INDEX_NUMBER.match(b.text)), None)
     if table is None:
-        return None
-    dated = read_labelled(above[table:]).values.get("date")
-    return parse_labelled_date(dated, zone) if dated else None
+        return read_labelled(above[-LINES_ABOVE_TITLE:]), False
+    return read_labelled(above[table:]), True
+
+
+# A reference's number alone in its table cell, the entry in the next: <td>[1]</td><td>…</td>.
+ENTRY_NUMBER = re.compile(r"^[\[［【]\d{1,3}[\]］】]$")
+
+
+def _joined_numbers(blocks: list[Block]) -> list[str]:
+    """The texts of the body's blocks, a numbered list's number that stands in a cell of its
+    own joined to its entry in the next cell of the row (one paragraph, not two)."""
+    texts: list[str] = []
+    joined = False
+    for number, block in enumerate(blocks):
+        if joined:
+            joined = False
+            continue
+        following = blocks[number + 1] if number + 1 < len(blocks) else None
+        if (
+            following is not None
+            and block.element.tag in ("td", "th")
+            and ENTRY_NUMBER.match(block.text)
+            and following.element.getparent() is block.element.getparent()
+        ):
+            texts.append(f"{block.text} {following.text}")
+            joined = True
+        else:
+            texts.append(block.text)
+    return texts
 
 
 def _record(parsed: _Parsed, rules: FieldRules) -> Report:
@@ -488,14 +518,21 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
         if opening is not None and "date" not in values and _is_date_line(opening.text)
         else None
     )
-    paragraphs = [
-        b.text
-        for b in body_list
-        if b.index not in labelled.consumed
-        and b.index != info_line
-        and (title_block is None or b.index > title_block.index)
-        and (b.text != title or (lines_of[id(b.element)] >= MIN_VERSE_LINES and not b.heading))
-    ]
+    paragraphs = _joined_numbers(
+        [
+            b
+            for b in body_list
+            if b.index not in labelled.consumed
+            and b.index != info_line
+            and (title_block is None or b.index > title_block.index)
+            and (b.text != title or (lines_of[id(b.element)] >= MIN_VERSE_LINES and not b.heading))
+        ]
+    )
+    over_title, index_table = _labels_above_title(page, title_block)
+    if "category" in over_title.values:
+        values.setdefault("category", over_title.values["category"])  # (栏目： over the title)
+    # (An index table's 发布日期 dates a page only where nothing under the title does.)
+    table_date = over_title.values.get("date") if index_table else None
     category = category_of(
         page,
         head,
@@ -522,7 +559,7 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
         title=_without_page_mark(title, page_key(parsed.url)[1]),
         category=category,
         published_at=date_of(head, labelled, header, rules.zone, stamps, closing, parsed.url)
-        or _index_table_date(page, title_block, rules.zone),
+        or (parse_labelled_date(table_date, rules.zone) if table_date else None),
         abstract=values.get("abstract") or None,
         keywords=list_values(values.get("keywords") or head.first(KEYWORD_META)),
         body="\n\n".join(paragraphs),

@@ -20,6 +20,8 @@ from .dates import DATE_PATTERN
 LIST_HEADING = re.compile(
     r"(热门|相关|推荐|猜你|最新|精彩|延伸阅读|大家都在|感兴趣|随机|热点|排行|精选|为你|"
     r"友情链接|栏目导航|更多|热文|本周|本月|热搜|专题|阅读榜|文章榜|目录|还看了|也看了|还喜欢|"
+    # A journal's lists of papers like this one and of those citing it.
+    r"相似文献|引证文献|"
     r"related|popular|recommended|latest|recent|more)",
     re.IGNORECASE,
 )
@@ -260,7 +262,9 @@ def _repeated_pages(
         if not alike:
             return []
         own = _prose_score(page, best)
-        return [s for s in alike if _prose_score(page, s) >= 0.3 * own]
+        return [
+            s for s in alike if _prose_score(page, s) >= 0.3 * own and not _opens_with_box(page, s)
+        ]
     return []
 
 
@@ -454,7 +458,7 @@ def _dropped_sections(
             continue
         following = blocks[position + 1 : position + 4]
         comments = bool(COMMENT_HEADING.search(block.text))
-        if not comments and not any(b.link_density > 0.5 for b in following):
+        if not comments and not any(map(_listed, following)):
             continue  # a heading followed by prose is the article's own
         section = _section_of(page, block, tops)
         if section is not None:
@@ -475,6 +479,24 @@ def _dropped_sections(
                 break
             dropped.add(after.index)
     return dropped
+
+
+# How long a line opening with a link may be and still be a list's item (a related paper's
+# linked title and its citation), not a paragraph that happens to start with a link.
+LISTED_LINE_MAX = 150
+
+
+def _listed(block: Block) -> bool:
+    """A list's item: mostly a link, or a short line opening with a title link."""
+    if block.link_density > 0.5:
+        return True
+    links = block.links
+    return (
+        bool(links)
+        and len(block.text) <= LISTED_LINE_MAX
+        and len(links[0]) >= 6
+        and block.text.startswith(links[0])
+    )
 
 
 CONTENTS_LABELS = frozenset(("目录", "文章目录"))

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import cast
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
@@ -74,6 +74,8 @@ INFO_REACH = 3
 # to its channel (a title is short; a page of hyphenated words is not worth the prefixes).
 GLUED_TITLE_MAX = 200
 MAX_CUTS = 6
+# How many of the page's first lines may hold its logo's link.
+LOGO_REACH = 12
 # The longest site name read from after a bare hyphen in <title>.
 GLUED_SITE_MAX = 12
 
@@ -207,7 +209,12 @@ def read_labelled(
         if prefix and prefix != undated:
             found.dated.append(prefix)  # 2023年06月12日08:30 来源：…: the line's own date
         for item in items:
-            if item.field in _VALUE_BELOW and not item.value and len(items) == 1:
+            if (
+                item.field in _VALUE_BELOW
+                and not item.value
+                and len(items) == 1
+                and block.link_density <= 0.5  # (a tab's 摘要 | HTML全文 heads no value)
+            ):
                 # "【摘要】" on a line of its own: the value is the next block (a database's
                 # rows: 作者： over the names, DOI： over 10.16637/…, when it reads as one).
                 following = next(
@@ -221,6 +228,16 @@ def read_labelled(
                 if following is not None and _VALUE_BELOW[item.field](following.text):
                     item.value = following.text
                     found.consumed.add(following.index)
+            if (
+                item.field == "noise"
+                and not item.value
+                and len(items) == 1
+                and position + 1 < len(blocks)
+                and _same_row(block, blocks[position + 1])
+            ):
+                # 作者简介： | 刘海涛（1983-）…: a database row's value cell, ignored as its
+                # label is.
+                found.consumed.add(blocks[position + 1].index)
             if item.field == "tags" and not item.value and len(items) == 1:
                 # "标签：" over a list of tag links, one to an <li>.
                 tags = _links_after(blocks, position, MAX_TAGS)
@@ -293,6 +310,18 @@ UNITS_IN_BRACKETS = re.compile(r"^[（(]\s*(?P<units>[^（()）]{4,150}?)\s*[)�
 def _name_line(text: str) -> bool:
     """A short line of names, no sentence and no label of its own: an author's, a source's."""
     return len(text) <= 40 and "。" not in text and not LABEL_PATTERN.match(text)
+
+
+_CELLS = ("td", "th")
+
+
+def _same_row(label: Block, value: Block) -> bool:
+    """Whether two blocks are cells of one table row (a label's and its value's)."""
+    return (
+        label.element.tag in _CELLS
+        and value.element.tag in _CELLS
+        and label.element.getparent() is value.element.getparent()
+    )
 
 
 # The labels whose value may stand in the block under them, and what that block must look like
@@ -478,7 +507,8 @@ def _site_name(page: Page, head: HeadInfo, url: str, title: str | None) -> str:
     named = head.first(SITE_META) or head.ld("publisher")
     if named:
         return named
-    segments = head.title_segments
+    # (A <title> that is the article's title whole, subtitle and all, names no site.)
+    segments = head.title_segments if title != head.title else [head.title]
     if len(segments) >= 2 and not _keyword_tail(segments, head):
         named = segments[0] if title and segments[-1] == title else segments[-1]
         if not named.startswith("《"):  # 标题--《农业经济问题》2019年03期: a journal's issue
@@ -500,13 +530,27 @@ def _site_name(page: Page, head: HeadInfo, url: str, title: str | None) -> str:
         match = WELCOME_BANNER.search(block.text)
         if match:
             return match.group("name")
+    host = urlsplit(url).hostname or ""
+    for block in page.blocks[:LOGO_REACH]:
+        # The logo: a link to the site's front page whose words are a site's name (湖州师范大学
+        # 新闻网; not a link to another site's front page, which names that site).
+        for text, href in zip(block.links, block.hrefs, strict=False):
+            if SITE_NAME.fullmatch(text) and _front_page_of(url, href, host):
+                return text
     for block in page.blocks[-8:]:
         # The footer's copyright: © 中国知网空间, 版权所有：青石县人民政府.
         owner = COPYRIGHT_OWNER.search(block.text) if len(block.text) <= 200 else None
         if owner and SITE_NAME.fullmatch(owner.group("name")):
             return owner.group("name")
-    host = urlsplit(url).hostname or ""
     return host[4:] if host.startswith("www.") else host
+
+
+def _front_page_of(url: str, href: str, host: str) -> bool:
+    try:
+        link = urljoin(url, href)
+        return urlsplit(link).hostname == host and is_front_page(link)
+    except ValueError:  # (a link that is no URL)
+        return False
 
 
 def _keyword_tail(segments: list[str], head: HeadInfo) -> bool:

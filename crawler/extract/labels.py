@@ -105,6 +105,13 @@ LABELS: dict[str, tuple[str, ...]] = {
         "点阅次数",  # (Taiwan's 點閱)
         "点阅",
         "阅读量",
+        # A journal page's counters: 摘要点击次数：683 全文下载次数：295, 被引次数.
+        "摘要点击次数",
+        "摘要浏览量",
+        "全文下载次数",
+        "下载次数",
+        "下载量",
+        "被引次数",
         "点击",
         "浏览",
         "阅读",
@@ -125,6 +132,12 @@ LABELS: dict[str, tuple[str, ...]] = {
         "审稿",
         "校对",
         "终审",
+        # A text's three reviews (一审：… 二审：… 三审：…), shown under it by many sites.
+        "一审",
+        "二审",
+        "三审",
+        "初审",
+        "复审",
         "图片",
         "摄影",
         # A composition site's byline: 字数：102字 年级：一年级 指导老师：… (the teacher is
@@ -140,6 +153,11 @@ LABELS: dict[str, tuple[str, ...]] = {
         "基金",
         # A paper's history: received, revised, accepted are not its publication.
         "收稿日期",
+        "投稿时间",
+        "投稿日期",
+        "修订日期",
+        # The author to write to, already among the paper's authors.
+        "通讯作者",
         "修回日期",
         "录用日期",
         "接收日期",
@@ -272,11 +290,13 @@ TRAILING_WIDGET = re.compile(
 REPORTER_LINE_MAX = 48
 # A CMS's code for its staff after a name: 王晓武_NBJ1234.
 STAFF_CODE = re.compile(r"_[A-Za-z]{1,5}\d{2,}$")
-# A credit line of roles and slashes, opening with the writer's: （文/刘洋 图/陈晨 编辑/赵敏）.
-_AUTHOR_SLASH = re.compile(r"^[(（]?\s*文\s*[/|｜]")
+# A credit line of roles and slashes, opening with the writer's: （文/刘洋 图/陈晨 编辑/赵敏）;
+# the writer's role may take a colon instead (文：钟丽华　图：何思远　审核：刘建新).
+_AUTHOR_SLASH = re.compile(r"^[(（]?\s*文\s*[/|｜:：]")
 _AUTHOR_SLASH_STARTS = "(（文"
 _SLASH_CREDIT = re.compile(
-    r"(?:^|(?<=[\s(（]))(?P<role>文|编辑|责编|责任编辑|来源)\s*[/|｜]\s*(?P<value>[^\s/|｜()（）]{1,20})"
+    r"(?:^|(?<=[\s(（]))(?P<role>文|编辑|责编|责任编辑|来源)\s*(?:[/|｜]|(?<=文)[:：])\s*"
+    r"(?P<value>[^\s/|｜()（）]{1,20})"
 )
 _SLASH_ROLES = {
     "文": "author",

@@ -189,7 +189,11 @@ def read_head(root: etree._Element) -> HeadInfo:
                     info.meta[key] = value
                     if key in REPEATED_META:
                         repeated[key] = [value]
-                elif key in REPEATED_META and len(repeated[key]) < MAX_REPEATED:
+                elif (
+                    key in REPEATED_META
+                    and len(repeated[key]) < MAX_REPEATED
+                    and value not in repeated[key]  # (one institution, each of its authors')
+                ):
                     repeated[key].append(value)
         elif tag == "title":
             if not title_seen:

@@ -37,7 +37,9 @@ ZERO_BASED_STEMS = re.compile(r"/t\d{8}_\d+$")
 # More pages than this in a pager's count is a list's pager, not an article's.
 MAX_PAGES = 50
 # The path of a site's front page: /, /index.html, /default.aspx …
-_FRONT_PAGE = re.compile(r"^/?(?:(?:index|default|home)\.(?:html?|shtml|php|aspx?|jsp))?$", re.I)
+_FRONT_PAGE = re.compile(
+    r"^/?(?:(?:index|default|home|main)\.(?:html?|shtml|php|aspx?|jsp))?$", re.I
+)  # (main.htm: WebPlus sites')
 # 123_2.html, 123-2.html, 123_2.shtml, index_2.htm
 _PATH_PAGE = re.compile(r"^(?P<stem>.+?)[_-](?P<n>\d{1,3})(?P<ext>\.[a-z]{2,5})$", re.IGNORECASE)
 # /article/58213/2.html: the later pages of an article whose first page is its own folder
