@@ -45,6 +45,7 @@ from .dates import CHINA, DATE_PATTERN, parse_date, parse_labelled_date
 from .decode import UTF16_BOMS, decode_html, looks_utf8, not_a_page
 from .fields import (
     CREDIT_FIELDS,
+    MAX_TAGS,
     Labelled,
     author_fallback,
     author_unit_fallback,
@@ -418,11 +419,26 @@ def _labels_above_title(page: Page, title_block: Block | None) -> tuple[Labelled
 
 # A reference's number alone in its table cell, the entry in the next: <td>[1]</td><td>…</td>.
 ENTRY_NUMBER = re.compile(r"^[\[［【]\d{1,3}[\]］】]$")
+# The mark of a heading's link to itself (VuePress's, Sphinx's, GitHub's): no word of it.
+PERMALINK_MARKS = frozenset(("#", "¶", "§", "🔗"))
 
 
-def _joined_numbers(blocks: list[Block]) -> list[str]:
-    """The texts of the body's blocks, a numbered list's number that stands in a cell of its
-    own joined to its entry in the next cell of the row (one paragraph, not two)."""
+def _without_permalink(block: Block) -> str:
+    """A heading's text without the mark of its link to itself (<a href="#一、回顾">#</a>)."""
+    text = block.text
+    for mark, href in zip(block.links, block.hrefs, strict=False):
+        if mark in PERMALINK_MARKS and href.startswith("#"):
+            if text.startswith(mark + " "):
+                text = text[len(mark) + 1 :]
+            elif text.endswith(" " + mark):
+                text = text[: -len(mark) - 1]
+    return text
+
+
+def _paragraph_texts(blocks: list[Block]) -> list[str]:
+    """The texts of the body's blocks: a heading's without its link to itself (#), and a
+    numbered list's number that stands in a cell of its own joined to its entry in the next
+    cell of the row (one paragraph, not two)."""
     texts: list[str] = []
     joined = False
     for number, block in enumerate(blocks):
@@ -438,6 +454,8 @@ def _joined_numbers(blocks: list[Block]) -> list[str]:
         ):
             texts.append(f"{block.text} {following.text}")
             joined = True
+        elif block.heading and block.links:
+            texts.append(_without_permalink(block))
         else:
             texts.append(block.text)
     return texts
@@ -518,7 +536,7 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
         if opening is not None and "date" not in values and _is_date_line(opening.text)
         else None
     )
-    paragraphs = _joined_numbers(
+    paragraphs = _paragraph_texts(
         [
             b
             for b in body_list
@@ -546,7 +564,7 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
     tags = list_values(values.get("tags")) or list_values(head.first(TAG_META))
     if (not tags or category is None) and _links_tags(parsed.links):
         linked_tags, linked_categories = rel_tag_links(page.root)
-        tags = tags or linked_tags
+        tags = tags or linked_tags or _tag_links_under(page, last_body)
         category = category or next(iter(linked_categories), None)
     closing = [text for text in paragraphs[-CLOSING_LINES:] if len(text) <= CLOSING_LINE_MAX]
     # (Last of all, a speech's （2024年3月1日，在全县…会议上） opening its text: it stays in it.)
@@ -605,6 +623,24 @@ def _drop_replacement_characters(report: Report) -> None:
     report.tags = [t for t in (clean(t) for t in report.tags) if t]
     for name, value in vars(report.credits).items():
         setattr(report.credits, name, clean(value) or None)
+
+
+# A link to a tag's page (/tags/心理学/, /tag/党建.html, ?tag=…), and how far under the text a
+# row of them may stand to be the post's tags (a theme's <ul class="post-tags">).
+TAG_PAGE = re.compile(r"/tags?/[^/?#]|[?&]tags?=", re.IGNORECASE)
+TAG_ROW_REACH = 6
+
+
+def _tag_links_under(page: Page, last_body: int) -> list[str]:
+    """The post's tags where no label names them: the links of the lines just under the text
+    that all lead to tag pages; none where they are more than a post's tags (a tag cloud)."""
+    found: list[str] = []
+    for block in page.blocks[last_body + 1 : last_body + 1 + TAG_ROW_REACH]:
+        if block.links and block.link_density > 0.5 and all(map(TAG_PAGE.search, block.hrefs)):
+            found.extend(block.links)
+        elif found:
+            break
+    return found if len(found) <= MAX_TAGS else []
 
 
 def _links_tags(links: list[str]) -> bool:

@@ -241,7 +241,9 @@ def read_labelled(
             if item.field == "tags" and not item.value and len(items) == 1:
                 # "标签：" over a list of tag links, one to an <li>.
                 tags = _links_after(blocks, position, MAX_TAGS)
-                item.value = "、".join(tags)
+                # (Those that lead where the first does, /tag/…: not a share box's after them.)
+                kind = _link_kind(tags[0][1]) if tags else ""
+                item.value = "、".join(text for text, href in tags if _link_kind(href) == kind)
             if item.field == "tags" and len(block.links) >= 2:
                 # Tags glued together by their links: the links are the items, those that
                 # lead where the first does (/tag/…), not the print or share links after them.
@@ -333,6 +335,7 @@ _VALUE_BELOW: dict[str, Callable[[str], bool]] = {
     "author": _name_line,
     "author_unit": lambda text: len(text) <= 100 and "。" not in text,
     "source": _name_line,
+    "category": lambda text: len(text) <= 20 and not any(mark in text for mark in "。，,"),
     "date": lambda text: len(text) <= 40 and DATE_PATTERN.search(text) is not None,
     "catalogue": lambda text: len(text) <= 60,
 }
@@ -510,7 +513,7 @@ def _site_name(page: Page, head: HeadInfo, url: str, title: str | None) -> str:
     # (A <title> that is the article's title whole, subtitle and all, names no site.)
     segments = head.title_segments if title != head.title else [head.title]
     if len(segments) >= 2 and not _keyword_tail(segments, head):
-        named = segments[0] if title and segments[-1] == title else segments[-1]
+        named = segments[0] if title and segments[-1] == title else _site_segment(segments)
         if not named.startswith("《"):  # 标题--《农业经济问题》2019年03期: a journal's issue
             return named
     alone = segments[0] if len(segments) == 1 else ""
@@ -551,6 +554,20 @@ def _front_page_of(url: str, href: str, host: str) -> bool:
         return urlsplit(link).hostname == host and is_front_page(link)
     except ValueError:  # (a link that is no URL)
         return False
+
+
+def _site_segment(segments: list[str]) -> str:
+    """The part of a <title> after the article's title that names the site: the last, unless
+    it is a Chinese phrase with no site's ending after one that has it (标题_51CTO博客_技术分享会
+    发言稿: a search phrase after the site's name)."""
+    last = segments[-1]
+    if (
+        len(segments) < 3
+        or SITE_NAME.fullmatch(last)
+        or any(c.isascii() and c.isalpha() for c in last)
+    ):
+        return last
+    return next((s for s in reversed(segments[1:-1]) if SITE_NAME.fullmatch(s)), last)
 
 
 def _keyword_tail(segments: list[str], head: HeadInfo) -> bool:
@@ -628,7 +645,7 @@ def _breadcrumb_category(
         labelled = BREADCRUMB_LABEL.search(text)
         if labelled and not links:
             # "您现在的位置：" alone, each section a block of its own (<li>s of an <ol>).
-            links = _links_after(blocks, position, MAX_CRUMBS)
+            links = [text for text, _ in _links_after(blocks, position, MAX_CRUMBS)]
         elif not labelled and (len(links) < 2 or not _is_trail(block, site, title_at)):
             continue
         if labelled and block.links:
@@ -751,16 +768,16 @@ def _is_trail(block: Block, site: str, title_at: int | None) -> bool:
     return above_title or (bool(site) and site in links[0])
 
 
-def _links_after(blocks: list[Block], position: int, most: int) -> list[str]:
-    """The links of the short link blocks that follow a label standing alone (a breadcrumb's,
-    a tag line's): its items, one to an <li>."""
-    found: list[str] = []
+def _links_after(blocks: list[Block], position: int, most: int) -> list[tuple[str, str]]:
+    """The links (text, href) of the short link blocks that follow a label standing alone (a
+    breadcrumb's, a tag line's): its items, one to an <li>."""
+    found: list[tuple[str, str]] = []
     for block in blocks[position + 1 : position + 1 + most]:
         if not block.links or block.link_density <= 0.5 or _width(block.text) > CRUMB_MAX * 2:
             break
         if LABEL_PATTERN.match(block.text):
             break  # the next label's line (标签：… then 分类：学习心得)
-        found.extend(block.links)
+        found.extend(zip(block.links, block.hrefs, strict=False))
     return found
 
 

@@ -87,7 +87,7 @@ DATASTORE_LINK = re.compile(r"""<a\s[^>]*?href\s*=\s*["']([^"'<>\s]+)["']""", re
 # whose site it is (江城市第一中学, 青石县人民政府).
 SITE_NAME_END = (
     r"(?:网|網|站|频道|頻道|在线|空间|日报|晚报|报|官网|平台|门户|"
-    r"中学|小学|大学|学院|学校|幼儿园|医院|政府|委员会|协会|学会|局|厅|馆|中心|公司|集团)"
+    r"中学|小学|大学|学院|学校|幼儿园|医院|政府|委员会|协会|学会|局|厅|馆|中心|公司|集团|博客)"
 )
 SITE_SUFFIX = re.compile(rf"^(?P<title>.+?\S)[-–—](?P<site>[^-–—\s]{{1,12}}{SITE_NAME_END})$")
 
@@ -253,7 +253,9 @@ def _article_objects(text: str) -> list[dict[str, object]]:
             kind = item.get("@type")
             kinds = kind if isinstance(kind, list) else [kind]
             if any(
-                isinstance(k, str) and ("Article" in k or k in ("WebPage", "Report")) for k in kinds
+                isinstance(k, str)
+                and ("Article" in k or "Posting" in k or k in ("WebPage", "Report"))
+                for k in kinds
             ) or (kind is None and ("pubDate" in item or "datePublished" in item)):
                 # (Baidu's MIP pages describe themselves with no @type: a dated object.)
                 found.append(item)
