@@ -558,16 +558,21 @@ def _front_page_of(url: str, href: str, host: str) -> bool:
 
 def _site_segment(segments: list[str]) -> str:
     """The part of a <title> after the article's title that names the site: the last, unless
-    it is a Chinese phrase with no site's ending after one that has it (标题_51CTO博客_技术分享会
-    发言稿: a search phrase after the site's name)."""
+    it is a search phrase repeating the title's words after a part ending like a site's name
+    (在公司技术分享会上的发言_51CTO博客_技术分享会发言稿)."""
     last = segments[-1]
-    if (
-        len(segments) < 3
-        or SITE_NAME.fullmatch(last)
-        or any(c.isascii() and c.isalpha() for c in last)
-    ):
+    if len(segments) < 3 or SITE_NAME.fullmatch(last) or not _repeats(last, segments[0]):
         return last
     return next((s for s in reversed(segments[1:-1]) if SITE_NAME.fullmatch(s)), last)
+
+
+# How many characters in a row a <title>'s last part must share with the title to repeat it.
+SHARED_WORDS = 4
+
+
+def _repeats(part: str, title: str) -> bool:
+    """Whether part holds SHARED_WORDS characters in a row that the title holds too."""
+    return any(part[at : at + SHARED_WORDS] in title for at in range(len(part) - SHARED_WORDS + 1))
 
 
 def _keyword_tail(segments: list[str], head: HeadInfo) -> bool:
