@@ -244,3 +244,40 @@ def test_a_plain_table_of_contents_and_a_titled_related_heading_leave_the_body()
         "二、实习内容",
         SENTENCE,
     ]
+
+
+def test_a_headings_permalink_mark_is_no_word_of_it() -> None:
+    body = (
+        "<div class='content'><h2><a href='#一、回顾' class='header-anchor'>#</a> 一、回顾</h2>"
+        f"<p>{SENTENCE}</p><h2>二、计划 <a href='#二、计划'>¶</a></h2><p>{SENTENCE}</p>"
+        f"<h2><a href='/tags/x/'>#</a> 三、标签</h2><p>{SENTENCE}</p></div>"
+    )
+    assert _paragraphs(body) == [
+        "一、回顾",
+        SENTENCE,
+        "二、计划",
+        SENTENCE,
+        "# 三、标签",  # (a link elsewhere is no permalink)
+        SENTENCE,
+    ]
+
+
+def test_a_journals_similar_and_citing_papers_leave_the_body() -> None:
+    similar = "".join(
+        f"<li><a href='/CN/abstract/{n}.shtml'>相似论文标题第{n}篇的题目</a></li>" for n in range(3)
+    )
+    body = (
+        f"<div class='content'><p>{SENTENCE}</p><p>{SENTENCE}</p><p>{SENTENCE}</p>"
+        f"<h3>相似文献</h3><ul>{similar}</ul><h3>引证文献</h3><p>暂无</p></div>"
+    )
+    assert _paragraphs(body) == [SENTENCE] * 3
+
+
+def test_a_database_rows_value_beside_an_ignored_label_leaves_with_it() -> None:
+    rows = (
+        "<table><tr><td>作者简介:</td><td>刘海涛（1983-），男，副教授。</td></tr>"
+        "<tr><td>通讯作者:</td><td>陈晓东</td></tr><tr><td>投稿时间:</td><td>2022-11-18</td></tr>"
+        "</table>"
+    )
+    body = f"<div class='content'>{rows}<p>{SENTENCE}</p><p>{SENTENCE}</p><p>{SENTENCE}</p></div>"
+    assert _paragraphs(body) == [SENTENCE] * 3

@@ -231,3 +231,16 @@ def test_bylines_without_colons_counters_and_widgets(
 ) -> None:
     credits = extract(_page("", byline), "http://example.cn/a/1.html").credits
     assert (credits.author, credits.editor, credits.source) == (author, editor, source)
+
+
+def test_a_search_phrase_after_the_sites_name_in_the_title_is_no_site() -> None:
+    """标题_51CTO博客_技术分享会发言稿: the last part repeats the title's words; the part before
+    it ends like a site's name."""
+    page = (
+        '<html><head><meta charset="utf-8">'
+        "<title>在公司技术分享会上的发言_51CTO博客_技术分享会发言稿</title></head>"
+        f"<body><h1>在公司技术分享会上的发言</h1><div class='content'>{PARAGRAPHS}</div>"
+        "</body></html>"
+    ).encode()
+    record = extract(page, "https://blog.example.cn/u_1/1.html")
+    assert (record.site, record.title) == ("51CTO博客", "在公司技术分享会上的发言")

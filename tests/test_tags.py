@@ -78,3 +78,14 @@ def test_linked_topics_of_several_words_stay_whole() -> None:
     )
     record = extract(_post(meta_line=meta_line), "https://blog.example.cn/2024/03/05/dushu/")
     assert record.tags == ["Water", "Governance", "Climate adaptation"]
+
+
+def test_a_row_of_tag_page_links_under_the_text_is_the_posts_tags() -> None:
+    """No label and no rel="tag": links to /tags/… pages right under the text (Hugo's
+    post-tags, Medium's) are the post's tags; a cloud of more than a post has is not."""
+    row = "".join(f"<li><a href='/tags/{n}/'>{n}</a></li>" for n in ("心理学", "读书笔记"))
+    record = extract(_post(meta_line=f"<ul>{row}</ul>"), "https://blog.example.cn/posts/1/")
+    assert record.tags == ["心理学", "读书笔记"]
+    cloud = "".join(f"<a href='/tags/t{n}/'>标签{n}</a> " for n in range(30))
+    record = extract(_post(meta_line=f"<div>{cloud}</div>"), "https://blog.example.cn/posts/1/")
+    assert record.tags == []
