@@ -626,7 +626,7 @@ def _drop_replacement_characters(report: Report) -> None:
 
 
 # A link to a tag's page (/tags/心理学/, /tag/党建.html, ?tag=…), and how far under the text a
-# row of them may stand to be the post's tags (a theme's <ul class="post-tags">).
+# row of them may start to be the post's tags (a theme's <ul class="post-tags">).
 TAG_PAGE = re.compile(r"/tags?/[^/?#]|[?&]tags?=", re.IGNORECASE)
 TAG_ROW_REACH = 6
 
@@ -635,12 +635,14 @@ def _tag_links_under(page: Page, last_body: int) -> list[str]:
     """The post's tags where no label names them: the links of the lines just under the text
     that all lead to tag pages; none where they are more than a post's tags (a tag cloud)."""
     found: list[str] = []
-    for block in page.blocks[last_body + 1 : last_body + 1 + TAG_ROW_REACH]:
+    for block in page.blocks[last_body + 1 :]:
         if block.links and block.link_density > 0.5 and all(map(TAG_PAGE.search, block.hrefs)):
             found.extend(block.links)
-        elif found:
-            break
-    return found if len(found) <= MAX_TAGS else []
+            if len(found) > MAX_TAGS:
+                return []
+        elif found or block.index > last_body + TAG_ROW_REACH:
+            break  # (the row ends, or none starts near enough: a row is taken whole)
+    return found
 
 
 def _links_tags(links: list[str]) -> bool:

@@ -587,6 +587,9 @@ def _keyword_tail(segments: list[str], head: HeadInfo) -> bool:
     return all(segment in listed for segment in segments[1:])
 
 
+_NOT_IN_SECTION = "《》：:？?！!，,。"
+
+
 def category_of(
     page: Page,
     head: HeadInfo,
@@ -615,10 +618,19 @@ def category_of(
     # when the site links to a section of that name.
     words = list(labelled.prefixes)
     for block in header or ():
-        dated = DATE_PATTERN.search(block.text) if len(block.text) <= 100 else None
+        # (Not a line that is mostly a link: a sidebar's dated post title, no info line.)
+        if len(block.text) > 100 or block.link_density > 0.5:
+            continue
+        dated = DATE_PATTERN.search(block.text)
         if dated:
             words.append(block.text[: dated.start()].strip(" |｜/丨·•-—"))
-    wanted = {word for word in words if 2 <= len(word) <= 15 and word != title}
+    # (A section's name has no book title's brackets and no sentence's marks: 《活着》笔记：…
+    # is a post's title, a sidebar's dated link.)
+    wanted = {
+        word
+        for word in words
+        if 2 <= len(word) <= 15 and word != title and not any(m in word for m in _NOT_IN_SECTION)
+    }
     if not wanted:
         return None
     sections = {
