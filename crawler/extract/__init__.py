@@ -250,13 +250,16 @@ def _prepare(
         show_noscript_text(head.found["noscript"])
     page = segment(root)
     chosen = overrides.pop("body", None)  # (a site profile's choice stands)
+    # (Computed for the few linked headings inside the text's container only.)
+    base = _base_url(url, head.base)
+    own_heading = partial(_links_own_pages, page_key(url)[0], base)
     containers = chosen or find_containers(page)
-    body_list = body_blocks(page, containers)
+    body_list = body_blocks(page, containers, own_heading)
     if not chosen and 0 < len(body_list) <= 2 and all(read_labels(b.text) for b in body_list):
         # The "text" is an info line (时间:… 来源:… 作者:…, its colons read as punctuation):
         # a page whose own text is a few short lines, the last page of an article.
         containers = find_containers(page, frozenset(containers))
-        body_list = body_blocks(page, containers)
+        body_list = body_blocks(page, containers, own_heading)
     # Comments without a heading to say so (a name and a time, the text, 回复 支持) end the
     # article: neither its body nor its labelled lines go on past them.
     comments = _comments_at(page, body_list)
@@ -264,7 +267,7 @@ def _prepare(
         # The winner was the comments themselves (more prose than a short article): the vote
         # is taken again without it.
         containers = find_containers(page, frozenset(containers))
-        body_list = body_blocks(page, containers)
+        body_list = body_blocks(page, containers, own_heading)
         comments = _comments_at(page, body_list)
     if comments is not None:
         body_list = [b for b in body_list if b.index < comments]
@@ -284,7 +287,7 @@ def _prepare(
     parsed.title, parsed.title_block = title_of(
         page, head, body_list[0].index if body_list else None
     )
-    parsed.base = _base_url(url, head.base)
+    parsed.base = base
     return parsed
 
 
@@ -903,9 +906,15 @@ def _excerpt_list(parsed: _Parsed) -> bool:
     """
     blocks = parsed.page.blocks
 
+    article = page_key(parsed.url)[0]
+
     def opens_item(block: Block) -> bool:
         for before in blocks[max(block.index - EXCERPT_REACH, 0) : block.index]:
-            if before.links and _is_item_title(before):
+            if (
+                before.links
+                and _is_item_title(before)
+                and not _links_own_pages(article, parsed.base, before)
+            ):
                 return True
         return bool(block.links and len(block.links[0]) >= 6)
 
@@ -930,6 +939,18 @@ def _cut_short(block: Block) -> bool:
     if block.links and READ_MORE.match(block.links[-1]) and text.endswith(block.links[-1]):
         return text[: -len(block.links[-1])].rstrip().endswith(ELLIPSES)
     return text.endswith(ELLIPSES) and not text.endswith("……")
+
+
+def _links_own_pages(article: str, base: str, block: Block) -> bool:
+    """Whether every link of a block leads to a page of this article (the page page_key gives
+    as article): an essay's heading linking to its page of its own, 4431207_2.html of
+    4431207.html, is no other article's title."""
+    try:
+        return bool(block.hrefs) and all(
+            page_key(urljoin(base, href))[0] == article for href in block.hrefs
+        )
+    except ValueError:  # (an href that is no URL)
+        return False
 
 
 def _is_item_title(block: Block) -> bool:

@@ -408,17 +408,26 @@ UNFOLD_BUTTON_MAX = 20
 
 
 def _folded_away(element: etree._Element) -> bool:
-    """Whether a hidden element is the rest of the text, folded away above an unfold button
-    (展开全文) that follows it: hidden from the reader only until pressed, and part of the
-    text."""
-    button = element.getnext()
-    if button is None or not isinstance(button.tag, str):
-        return False
-    # The button's words, its own or its first child's (<div><a>展开全文</a> ∨</div>).
-    text = button.text or ""
-    if not text.strip() and len(button):
-        text = button[0].text or ""
-    return len(text) <= UNFOLD_BUTTON_MAX and UNFOLD_BUTTON.search(text) is not None
+    """Whether a hidden element is the rest of the text, folded away beside an unfold button
+    (展开全文; 剩余43%未读，点击阅读全文) that follows it or stands just before it: hidden from
+    the reader only until pressed, and part of the text."""
+    return any(
+        button is not None
+        and isinstance(button.tag, str)
+        and UNFOLD_BUTTON.search(_button_words(button)) is not None
+        for button in (element.getnext(), element.getprevious())
+    )
+
+
+def _button_words(button: etree._Element) -> str:
+    """The words of what may be a button, read no further than a button's length (the
+    element may be a whole section of the page)."""
+    words = ""
+    for text in button.itertext():
+        words += str(text).strip()
+        if len(words) > UNFOLD_BUTTON_MAX:
+            return ""
+    return words
 
 
 # What lxml refuses to write into a tree although libxml2's HTML parser keeps it in the text

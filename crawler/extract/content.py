@@ -9,7 +9,7 @@ they say and how they are linked.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from lxml import etree
 
@@ -63,6 +63,8 @@ NAVIGATION_LINE = re.compile(
     r"[-—–\s]*END[-—–\s]*$|"
     # The button that unfolds the rest of a text on a phone: 展开全文 ∨, 展开剩余70%.
     r"(?:点击)?(?:展开|查看)(?:全文|剩余\s*(?:\d+\s*%)?|更多)[\s∨∧↓>»︾▼]*$|"
+    # … and the gate over the rest of a 范文: 剩余43%未读，点击阅读全文.
+    r"剩余\s*\d{1,3}\s*%\s*未读[，,。\s]*(?:点击)?(?:阅读|查看|展开)?(?:全文)?[\s∨∧↓>»︾▼]*$|"
     # A template's separator (DedeCMS's ------分隔线------), or a rule drawn in dashes.
     r"[-—=_*~]{2,}\s*分[隔割]线\s*[-—=_*~]*$|[-—=_*~]{6,}$|"
     # A document preview's page number between dashes, under each of its pages: - 2 -.
@@ -85,12 +87,15 @@ DISCLAIMER = re.compile(
     r"免责声明|版权声明|版权所有|版权归|本文来源于网络|本文来自网络|来源于网络|如有侵权|"
     r"侵权请|侵删|转载请注明|转载请保留|未经授权|未经许可|本站仅提供|仅供参考|不代表本站|©|"
     # A forum's edit notice; a 范文 site's lead-in ("以下是小编为大家整理的…，欢迎阅读参考").
-    r"本帖最后由|为大家整理|为大家收集|为大家搜集|小编整理|小编收集|小编为大家|"
+    r"本帖最后由|为大家整理|为大家收集|为大家搜集|小编整理|小编收集|小编为大家|小编帮大家|小编给大家|"
+    r"小编精心|"
     r"本站部分内容|用户上传分享|"
     # … and the lead-ins that name the site instead (以下是无忧考网整理的…, 为您整理了…) or
     # mark themselves so (【#演讲稿# 导语】).
     r"以下是[^，。！？\s]{0,12}(?:整理|收集|搜集|精选|推荐)的|为您整理|为你整理|为您精心|"
-    r"#\s*导语】"
+    r"#\s*导语】|"
+    # … and the promotion that closes its texts: 想了解更多家长会发言稿网的资讯，请访问：….
+    r"想了解更多.{0,30}请(?:访问|关注|点击)"
 )
 # The hint over a box to copy the text from (以下为范文全文，可一键复制：): looked for only in
 # lines that say 复制, as 一 would make every line of Chinese text a candidate for DISCLAIMER.
@@ -128,6 +133,8 @@ _DIGITS = re.compile(r"\d+")
 AD_CALL_END = re.compile(r"(?:点击|立即|马上)(?:报名|咨询|领取|购买|抢购)[\s>»》!！]*$")
 AD_LINE_MAX = 60
 AD_CALL_TAIL = 10
+# A 范文 site's box under each essay: 文档《…》复制本文下载本篇, its buttons ending the line.
+COPY_BOX_END = re.compile(r"(?:复制本文|复制全文|下载本篇|下载本文|下载全文|下载文档)[\s>»]*$")
 SHARE_WORDS = re.compile(r"(分享|微信|微博|QQ空间|朋友圈|豆瓣|复制链接)")
 
 
@@ -286,8 +293,14 @@ def _vote(block: Block) -> float:
     return 1.0 + block.punctuation + min(block.prose_chars / 50, 6.0)
 
 
-def body_blocks(page: Page, containers: list[etree._Element]) -> list[Block]:
-    """The blocks of the containers, in page order, without lists, pagers, widgets and notices."""
+def body_blocks(
+    page: Page,
+    containers: list[etree._Element],
+    own_heading: Callable[[Block], bool] | None = None,
+) -> list[Block]:
+    """The blocks of the containers, in page order, without lists, pagers, widgets and notices
+    (own_heading: whether a linked heading leads to the article's own pages, as the heading of
+    each essay of a collection may: a heading of the text, not a link)."""
     inside = {block.index: block for c in containers for block in page.blocks_in(c)}
     blocks = [inside[index] for index in sorted(inside)]
     dropped = _dropped_sections(page, blocks, containers)
@@ -299,7 +312,11 @@ def body_blocks(page: Page, containers: list[etree._Element]) -> list[Block]:
         opens = block.text.startswith("附件") and ATTACHMENT_HEAD.match(block.text) is not None
         # (附件：<a>…</a>, a single attachment, is its list's head and its item at once.)
         listed = opens or (attachments and ATTACHMENT_ITEM.match(block.text) is not None)
-        if block.link_density > 0.5 and not listed:
+        if (
+            block.link_density > 0.5
+            and not listed
+            and not (block.heading and own_heading is not None and own_heading(block))
+        ):
             continue
         kept.append(block)
         attachments = opens or listed
@@ -341,7 +358,10 @@ def is_navigation(block: Block) -> bool:
         return True
     if len(text) <= 8 and text.replace(" ", "") in BOX_LABELS:  # (目 录: spaced out)
         return True
-    if len(text) <= AD_LINE_MAX and AD_CALL_END.search(text, len(text) - AD_CALL_TAIL):
+    if len(text) <= AD_LINE_MAX and (
+        AD_CALL_END.search(text, len(text) - AD_CALL_TAIL)
+        or COPY_BOX_END.search(text, len(text) - AD_CALL_TAIL)
+    ):
         return True
     if len(text) < 60 and SHARE_WORDS.search(text) and block.punctuation <= 2 and "分享" in text:
         return True
