@@ -47,6 +47,7 @@ from .fields import (
     CREDIT_FIELDS,
     MAX_TAGS,
     Labelled,
+    address_day_shown,
     author_fallback,
     author_unit_fallback,
     category_of,
@@ -57,7 +58,7 @@ from .fields import (
     site_of,
     title_of,
 )
-from .labels import COUNTER, read_labels
+from .labels import COUNTER, WEAKER_FIELDS, clean_value, read_labels
 from .meta import KEYWORD_META, TAG_META, HeadInfo, read_head
 from .text import fold
 from .urls import (
@@ -420,6 +421,30 @@ def _labels_above_title(page: Page, title_block: Block | None) -> tuple[Labelled
     return read_labelled(above[table:]), True
 
 
+# A news text's dateline naming its reporters: 本报讯（记者 吴昊 通讯员 胡丽）,
+# 中新网北京3月12日电（记者 刘越）: the reporters, not the correspondents, are its authors.
+DATELINE_REPORTER = re.compile(
+    r"^[^（(，。]{0,30}?(?:讯|电|报道)\s*[（(]\s*(?:本报|本台|本网)?(?:特约|实习)?记者\s*"
+    r"(?P<names>[\u4e00-\u9fff]{2,4}(?:[\s、，,]+(?!通讯员|实习生)[\u4e00-\u9fff]{2,4})*)"
+    r"\s*(?:[\s、，,]*(?:通讯员|实习生)[^（）()]*)?[）)]"
+)
+# Credits in brackets closing the text's last paragraph: …。（编辑：孟凡 审核：唐宁）
+TRAILING_CREDITS = re.compile(
+    r"\s*[（(]\s*(?P<credits>(?:责任编辑|编辑|责编|审核|校对|终审|来源|作者|记者|通讯员)\s*[:：]"
+    r"[^（）()]{1,60})[）)]$"
+)
+# An e-paper's page over an article: 第03版：要闻, its section.
+PAPER_PAGE = re.compile(r"^第\s*[0-9A-Z]{1,3}\s*版\s*[:：]\s*(?P<name>[^\s:：]{2,8})(?:\s|$)")
+
+
+def _paper_page_section(above_title: list[Block]) -> str | None:
+    """The section an e-paper's page line above the title names (第03版：要闻)."""
+    for block in above_title:
+        if block.text[:1] == "第" and (page := PAPER_PAGE.match(block.text)):
+            return page.group("name")
+    return None
+
+
 # A reference's number alone in its table cell, the entry in the next: <td>[1]</td><td>…</td>.
 ENTRY_NUMBER = re.compile(r"^[\[［【]\d{1,3}[\]］】]$")
 # The mark of a heading's link to itself (VuePress's, Sphinx's, GitHub's): no word of it.
@@ -521,6 +546,12 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
         # naming the office the page says the text is from.
         if author not in (credits.editor, labelled.outranked.get("editor"), credits.source):
             credits.author = author
+    if (
+        credits.author is None
+        and opening is not None
+        and (dateline := DATELINE_REPORTER.match(opening.text))
+    ):
+        credits.author = dateline.group("names")  # 本报讯（记者 吴昊 通讯员 胡丽）…
     if credits.author_unit is None:
         credits.author_unit = author_unit_fallback(head)
     if credits.source == site:
@@ -549,9 +580,18 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
             and (b.text != title or (lines_of[id(b.element)] >= MIN_VERSE_LINES and not b.heading))
         ]
     )
+    if paragraphs and (trailing := TRAILING_CREDITS.search(paragraphs[-1])) and trailing.start():
+        # （编辑：孟凡 审核：唐宁） closing the last paragraph: credits, not its words.
+        paragraphs[-1] = paragraphs[-1][: trailing.start()]
+        for item in read_labels(trailing.group("credits")):
+            name = WEAKER_FIELDS.get(item.field, item.field)
+            if name in CREDIT_FIELDS and getattr(credits, name) is None:
+                setattr(credits, name, clean_value(item.value))
     over_title, index_table = _labels_above_title(page, title_block)
     if "category" in over_title.values:
         values.setdefault("category", over_title.values["category"])  # (栏目： over the title)
+    if credits.editor is None and not index_table:
+        credits.editor = over_title.values.get("editor")  # (an e-paper's 本版编辑 over it)
     # (An index table's 发布日期 dates a page only where nothing under the title does.)
     table_date = over_title.values.get("date") if index_table else None
     category = category_of(
@@ -563,7 +603,7 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
         header,
         title_block.index if title_block else None,
         raw=parsed.raw,
-    )
+    ) or _paper_page_section(page.blocks[: title_block.index if title_block else 0])
     tags = list_values(values.get("tags")) or list_values(head.first(TAG_META))
     if (not tags or category is None) and _links_tags(parsed.links):
         linked_tags, linked_categories = rel_tag_links(page.root)
@@ -580,7 +620,12 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
         title=_without_page_mark(title, page_key(parsed.url)[1]),
         category=category,
         published_at=date_of(head, labelled, header, rules.zone, stamps, closing, parsed.url)
-        or (parse_labelled_date(table_date, rules.zone) if table_date else None),
+        or (parse_labelled_date(table_date, rules.zone) if table_date else None)
+        or address_day_shown(
+            [b.text for b in page.blocks[: title_block.index if title_block else 0]],
+            parsed.url,
+            rules.zone,
+        ),
         abstract=values.get("abstract") or None,
         keywords=list_values(values.get("keywords") or head.first(KEYWORD_META)),
         body="\n\n".join(paragraphs),

@@ -19,6 +19,7 @@ from .labels import (
     INSTITUTION,
     JOB_TITLE,
     LABEL_PATTERN,
+    REPORTER_ROLE,
     WEAKER_FIELDS,
     LabelledValue,
     clean_value,
@@ -98,6 +99,7 @@ class Labelled:
         name = WEAKER_FIELDS.get(item.field, item.field)
         if name == "author":
             value = FOOTNOTE_MARK.sub("", value)  # 周立群<sup>1</sup>，黄海燕<sup>2</sup>
+            value = REPORTER_ROLE.sub("", value)  # 作者：记者 易文涛
         if name in CREDIT_FIELDS:
             value = clean_value(_own_words(value, block.links, name)) or ""
         elif name == "category":
@@ -876,6 +878,21 @@ def _year_from_address(lines: list[str], url: str, zone: tzinfo) -> str | None:
         if day and (int(day["m"]), int(day["d"])) == (int(dated["m"]), int(dated["d"])):
             text = f"{dated['y']}-{day['m']}-{day['d']} {day['H'] or '00'}:{day['M'] or '00'}"
             return parse_date(text, zone)
+    return None
+
+
+def address_day_shown(lines: Sequence[str], url: str, zone: tzinfo = CHINA) -> str | None:
+    """The day the page's address gives (/html/2024-05/16/, /20240309/) where a line of the
+    page shows that very day: an e-paper's issue date in its masthead, for an article that
+    dates itself nowhere else."""
+    dated = DATED_ADDRESS.search(urlsplit(url).path) if url else None
+    if dated is None:
+        return None
+    day = (int(dated["y"]), int(dated["m"]), int(dated["d"]))
+    for line in lines:
+        found = parse_date(line, zone) if len(line) <= 100 else None
+        if found and (int(found[:4]), int(found[5:7]), int(found[8:10])) == day:
+            return found[:10] + "T00:00:00" + found[19:]
     return None
 
 

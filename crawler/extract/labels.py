@@ -17,7 +17,7 @@ LABELS: dict[str, tuple[str, ...]] = {
     "abstract": ("内容摘要", "内容提要", "摘 要", "提要", "Abstract", "ABSTRACT", "Summary"),
     "keywords": ("关 键 词", "关 键 字", "Keywords", "KEYWORDS", "Key words", "Key Words"),
     "author_unit": ("作者单位", "作者机构", "单位", "机构"),
-    "editor": ("责任编辑", "责编", "Editor"),
+    "editor": ("责任编辑", "责编", "本版编辑", "Editor"),
     # Weaker spellings of a field (WEAKER_FIELDS): the field's value only where the page
     # gives none under a stronger label, whichever comes first on the line.
     "editor?": ("编辑",),
@@ -140,6 +140,8 @@ LABELS: dict[str, tuple[str, ...]] = {
         "复审",
         "图片",
         "摄影",
+        "美编",
+        "美术编辑",
         # A composition site's byline: 字数：102字 年级：一年级 指导老师：… (the teacher is
         # not the author).
         "字数",
@@ -280,9 +282,11 @@ COUNTER = re.compile(
 )
 # A newspaper's byline without a colon, a line of its own: 本报记者　王珂园, 新华社记者 张三 李四.
 REPORTER_LINE = re.compile(
-    r"^(?:本报|本刊|本台|本网|新华社|中新社)?(?:特约|实习)?(?:记者|通讯员)\s+"
+    r"^[■□●◆▲★☆·\s]*(?:本报|本刊|本台|本网|新华社|中新社)?(?:特约|实习)?(?:记者|通讯员)\s+"
     r"(?P<names>[\u4e00-\u9fff]{2,4}(?:[\s、，,]+[\u4e00-\u9fff]{2,4}){0,5})$"
 )
+# A reporter's role before the name a byline gives: 作者：记者 易文涛, 作者：通讯员 甘甜.
+REPORTER_ROLE = re.compile(r"^(?:本报|本刊|本台|本网)?(?:特约|实习)?(?:记者|通讯员)\s+(?=\S)")
 # A widget's word the line runs on into after a credit: 编辑：小文 手机版, 来源：人民网 打印.
 TRAILING_WIDGET = re.compile(
     r"(?:\s+(?:手机版|手机站|打印本页|打印|收藏|关闭窗口|关闭|返回顶部|返回))+$"
@@ -419,11 +423,17 @@ def _read_labels(line: str) -> list[LabelledValue]:
 
 def _slash_credits(line: str) -> list[LabelledValue]:
     """The credits of a line of roles and slashes (文/刘洋 图/陈晨 编辑/赵敏); roles that
-    credit no text (图/, 审核/) are left out."""
-    return [
-        LabelledValue(_SLASH_ROLES[m.group("role")], m.group("value"), m.start())
-        for m in _SLASH_CREDIT.finditer(line)
-    ]
+    credit no text (图/, 审核/) are left out. 文/图 记者 胡悦: one name for both roles."""
+    found = []
+    for m in _SLASH_CREDIT.finditer(line):
+        value = m.group("value")
+        if value == "图" and m.group("role") == "文":
+            words = REPORTER_ROLE.sub("", line[m.end() :].strip()).split()
+            if not words:
+                continue
+            value = words[0]
+        found.append(LabelledValue(_SLASH_ROLES[m.group("role")], value, m.start()))
+    return found
 
 
 def _label_matches(line: str) -> list[re.Match[str]]:
