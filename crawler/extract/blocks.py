@@ -397,8 +397,7 @@ def _hidden_elements(body: etree._Element) -> list[etree._Element]:
     return [
         element
         for element, name, value in _hiding_attributes(body)
-        if (name == "hidden" or "display:none" in value.replace(" ", "").lower())
-        and not _folded_away(element)
+        if (name == "hidden" or _display_none(value)) and not _folded_away(element)
     ]
 
 
@@ -410,13 +409,32 @@ UNFOLD_BUTTON_MAX = 20
 def _folded_away(element: etree._Element) -> bool:
     """Whether a hidden element is the rest of the text, folded away beside an unfold button
     (展开全文; 剩余43%未读，点击阅读全文) that follows it or stands just before it: hidden from
-    the reader only until pressed, and part of the text."""
-    return any(
-        button is not None
-        and isinstance(button.tag, str)
-        and UNFOLD_BUTTON.search(_button_words(button)) is not None
-        for button in (element.getnext(), element.getprevious())
+    the reader only until pressed, and part of the text. (A button after a hidden rest unfolds
+    that rest, not a hidden box after the button.)"""
+    after, before = element.getnext(), element.getprevious()
+    if _is_unfold_button(after):
+        return True
+    if before is None or not _is_unfold_button(before):
+        return False
+    unfolded = before.getprevious()
+    return unfolded is None or not _hides(unfolded)
+
+
+def _is_unfold_button(element: etree._Element | None) -> bool:
+    return (
+        element is not None
+        and isinstance(element.tag, str)
+        and UNFOLD_BUTTON.search(_button_words(element)) is not None
     )
+
+
+def _hides(element: etree._Element) -> bool:
+    """Whether an element is hidden by its own attributes (hidden, display:none)."""
+    return element.get("hidden") is not None or _display_none(element.get("style") or "")
+
+
+def _display_none(style: str) -> bool:
+    return "display:none" in style.replace(" ", "").lower()
 
 
 def _button_words(button: etree._Element) -> str:
