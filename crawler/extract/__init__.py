@@ -415,7 +415,9 @@ def _labels_above_title(page: Page, title_block: Block | None) -> tuple[Labelled
     if title_block is None:
         return Labelled(), False
     above = page.blocks[max(title_block.index - INDEX_TABLE_REACH, 0) : title_block.index]
-    table = next((n for n, b in enumerate(above) if INDEX_NUMBER.match(b.text)), None)
+    table = next(
+        (n for n, b in enumerate(above) if b.text[:1] == "索" and INDEX_NUMBER.match(b.text)), None
+    )
     if table is None:
         return read_labelled(above[-LINES_ABOVE_TITLE:]), False
     return read_labelled(above[table:]), True
@@ -430,9 +432,20 @@ DATELINE_REPORTER = re.compile(
 )
 # Credits in brackets closing the text's last paragraph: …。（编辑：孟凡 审核：唐宁）
 TRAILING_CREDITS = re.compile(
-    r"\s*[（(]\s*(?P<credits>(?:责任编辑|编辑|责编|审核|校对|终审|来源|作者|记者|通讯员)\s*[:：]"
+    r"[（(]\s*(?P<credits>(?:责任编辑|编辑|责编|审核|校对|终审|来源|作者|记者|通讯员)\s*[:：]"
     r"[^（）()]{1,60})[）)]$"
 )
+
+
+def _trailing_credits(text: str) -> re.Match[str] | None:
+    """The bracketed credits closing a paragraph that has words before them (looked for from
+    the last opening bracket: a scan of the whole paragraph would cost every page)."""
+    if not text.endswith(("）", ")")):
+        return None
+    at = max(text.rfind("（"), text.rfind("("))
+    return TRAILING_CREDITS.match(text, at) if at > 0 else None
+
+
 # An e-paper's page over an article: 第03版：要闻, its section.
 PAPER_PAGE = re.compile(r"^第\s*[0-9A-Z]{1,3}\s*版\s*[:：]\s*(?P<name>[^\s:：]{2,8})(?:\s|$)")
 
@@ -580,9 +593,9 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
             and (b.text != title or (lines_of[id(b.element)] >= MIN_VERSE_LINES and not b.heading))
         ]
     )
-    if paragraphs and (trailing := TRAILING_CREDITS.search(paragraphs[-1])) and trailing.start():
+    if paragraphs and (trailing := _trailing_credits(paragraphs[-1])):
         # （编辑：孟凡 审核：唐宁） closing the last paragraph: credits, not its words.
-        paragraphs[-1] = paragraphs[-1][: trailing.start()]
+        paragraphs[-1] = paragraphs[-1][: trailing.start()].rstrip()
         for item in read_labels(trailing.group("credits")):
             name = WEAKER_FIELDS.get(item.field, item.field)
             if name in CREDIT_FIELDS and getattr(credits, name) is None:

@@ -360,7 +360,10 @@ def is_navigation(block: Block) -> bool:
         return True
     if len(text) <= AD_LINE_MAX and (
         AD_CALL_END.search(text, len(text) - AD_CALL_TAIL)
-        or COPY_BOX_END.search(text, len(text) - AD_CALL_TAIL)
+        or (
+            ("复制" in text or "下载" in text)
+            and COPY_BOX_END.search(text, len(text) - AD_CALL_TAIL)
+        )
     ):
         return True
     if len(text) < 60 and SHARE_WORDS.search(text) and block.punctuation <= 2 and "分享" in text:
