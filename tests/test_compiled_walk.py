@@ -268,3 +268,31 @@ def test_link_targets_on_fixture_pages(path: Path) -> None:
     root = parse(decode_html(path.read_bytes(), None)[0])
     assert root is not None and compiled is not None
     assert compiled.link_targets(root) == blocks_module._LINK_HREFS(root)
+
+
+def _python_short_text(element: etree._Element, limit: int) -> str | None:
+    words = ""
+    for text in element.itertext():
+        words += str(text).strip()
+        if len(words) > limit:
+            return None
+    return words
+
+
+@pytest.mark.parametrize(
+    "path", _fixture_pages()[::9], ids=lambda p: p.relative_to(FIXTURES).as_posix()
+)
+def test_short_text(path: Path) -> None:
+    """The compiled reading of a button's words agrees with itertext on every element of a
+    page, at a button's limit and at a larger one."""
+    root = parse(decode_html(path.read_bytes(), None)[0])
+    assert root is not None and compiled is not None
+    read = 0
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for limit in (20, 200):
+            found = compiled.short_text(element, limit)
+            assert found == _python_short_text(element, limit), (element, limit)
+            read += found is not None and found != ""
+    assert read  # (not only empty or overlong elements)

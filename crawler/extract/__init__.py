@@ -253,7 +253,7 @@ def _prepare(
     chosen = overrides.pop("body", None)  # (a site profile's choice stands)
     # (Computed for the few linked headings inside the text's container only.)
     base = _base_url(url, head.base)
-    own_heading = partial(_links_own_pages, page_key(url)[0], base)
+    own_heading = partial(_links_own_pages, url, base)
     containers = chosen or find_containers(page)
     body_list = body_blocks(page, containers, own_heading)
     if not chosen and 0 < len(body_list) <= 2 and all(read_labels(b.text) for b in body_list):
@@ -964,14 +964,12 @@ def _excerpt_list(parsed: _Parsed) -> bool:
     """
     blocks = parsed.page.blocks
 
-    article = page_key(parsed.url)[0]
-
     def opens_item(block: Block) -> bool:
         for before in blocks[max(block.index - EXCERPT_REACH, 0) : block.index]:
             if (
                 before.links
                 and _is_item_title(before)
-                and not _links_own_pages(article, parsed.base, before)
+                and not (before.heading and _links_own_pages(parsed.url, parsed.base, before))
             ):
                 return True
         return bool(block.links and len(block.links[0]) >= 6)
@@ -999,11 +997,12 @@ def _cut_short(block: Block) -> bool:
     return text.endswith(ELLIPSES) and not text.endswith("……")
 
 
-def _links_own_pages(article: str, base: str, block: Block) -> bool:
-    """Whether every link of a block leads to a page of this article (the page page_key gives
-    as article): an essay's heading linking to its page of its own, 4431207_2.html of
-    4431207.html, is no other article's title."""
+def _links_own_pages(url: str, base: str, block: Block) -> bool:
+    """Whether every link of a block leads to a page of the article at url: an essay's
+    heading linking to its page of its own, 4431207_2.html of 4431207.html, is no other
+    article's title. (Asked of few blocks: linked headings.)"""
     try:
+        article = page_key(url)[0]
         return bool(block.hrefs) and all(
             page_key(urljoin(base, href))[0] == article for href in block.hrefs
         )

@@ -440,6 +440,8 @@ def _display_none(style: str) -> bool:
 def _button_words(button: etree._Element) -> str:
     """The words of what may be a button, read no further than a button's length (the
     element may be a whole section of the page)."""
+    if native is not None:
+        return native.short_text(button, UNFOLD_BUTTON_MAX) or ""
     words = ""
     for text in button.itertext():
         words += str(text).strip()

@@ -890,7 +890,8 @@ def address_day_shown(lines: Sequence[str], url: str, zone: tzinfo = CHINA) -> s
         return None
     day = (int(dated["y"]), int(dated["m"]), int(dated["d"]))
     for line in lines:
-        found = parse_date(line, zone) if len(line) <= 100 else None
+        # (Only a line showing the year is worth reading for a date.)
+        found = parse_date(line, zone) if len(line) <= 100 and dated["y"] in line else None
         if found and (int(found[:4]), int(found[5:7]), int(found[8:10])) == day:
             return found[:10] + "T00:00:00" + found[19:]
     return None
