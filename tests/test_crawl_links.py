@@ -493,8 +493,35 @@ def test_a_hanweb_list_drawn_from_its_datastore_script_leads_to_its_articles(
     )
     for n in (1, 2, 3):
         write(site, f"/art/2023/6/{n}/art_1235_{n}.html", article(f"工作动态第{n}篇"))
-    stored, _ = crawl(tmp_path / "root", tmp_path)
+    stored, counts = crawl(tmp_path / "root", tmp_path)
     assert stored == {f"/art/2023/6/{n}/art_1235_{n}.html" for n in (1, 2, 3)}
+    # (Its pager's data endpoint takes the list script's POST only: no GET of it, no failure.)
+    assert not any("dataproxy" in path for path in counts)
+
+
+def test_a_list_paged_by_a_trs_script_pager_leads_to_every_page(tmp_path: Path) -> None:
+    """A TRS column list's only pager is drawn by createPageHTML(3, 0, "index", "html"): its
+    pages index_1.html and index_2.html are followed, and the articles they list stored."""
+    site = tmp_path / "root" / "site"
+    write(site, "/index.html", "<html><body><a href='/zwyw/index.html'>政务要闻</a></body></html>")
+    for page in range(3):
+        items = "".join(
+            f"<li><a href='./2024{page}/t2024030{page}_{n}.html'>政务要闻第{page}页第{n}篇标题</a>"
+            f"<span>2024-03-0{page + 1}</span></li>"
+            for n in range(8)
+        )
+        name = "index.html" if page == 0 else f"index_{page}.html"
+        write(
+            site,
+            f"/zwyw/{name}",
+            f"<html><head><meta charset='utf-8'><title>政务要闻</title></head><body><ul>{items}</ul>"
+            "<script>createPageHTML(3, " + str(page) + ', "index", "html");</script></body></html>',
+        )
+        for n in range(8):
+            write(site, f"/zwyw/2024{page}/t2024030{page}_{n}.html", article(f"政务要闻{page}-{n}"))
+    stored, counts = crawl(tmp_path / "root", tmp_path)
+    assert {"/zwyw/index_1.html", "/zwyw/index_2.html"} <= set(counts)
+    assert stored == {f"/zwyw/2024{p}/t2024030{p}_{n}.html" for p in range(3) for n in range(8)}
 
 
 def test_the_sitemaps_robots_txt_names_are_read(tmp_path: Path) -> None:

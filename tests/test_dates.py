@@ -186,3 +186,26 @@ def test_a_date_labels_value_may_write_its_year_in_two_digits(value: str, iso: s
 
     assert parse_labelled_date(value) == iso
     assert parse_date(value) is None  # (unlabelled, two digits are no year)
+
+
+def test_an_index_tables_publication_date_outranks_a_documents_signing_date() -> None:
+    """A 信息公开 page: the index table over the title says 发布日期 (and 成文日期); the 公文
+    closes with its issuer and signing date. The page was published on the table's day."""
+    from crawler.extract import extract
+
+    table = (
+        "<table><tr><th>索 引 号：</th><td>000014349/2024-02310</td><th>成文日期：</th>"
+        "<td>2024-02-02</td></tr><tr><th>文　　号：</th><td>青府发〔2024〕3号</td>"
+        "<th>发布日期：</th><td>2024-02-07</td></tr></table>"
+    )
+    page = (
+        "<html><head><meta charset='utf-8'><title>关于做好春耕生产工作的通知</title></head><body>"
+        f"{table}<h2>关于做好春耕生产工作的通知</h2><div class='zoom'>"
+        + "<p>各乡镇人民政府，县政府各部门：为做好今年春耕生产工作，现就有关事项通知如下。</p>" * 4
+        + "<p>青山县人民政府</p><p>2024年2月2日</p></div></body></html>"
+    ).encode()
+    record = extract(page, "http://www.qsx.gov.cn/xxgk/zfwj/202402/t20240207_3015.html")
+    assert record.published_at == "2024-02-07T00:00:00+08:00"
+    without_table = page.replace(table.encode(), b"")
+    record = extract(without_table, "http://www.qsx.gov.cn/xxgk/zfwj/202402/t20240207_3015.html")
+    assert record.published_at == "2024-02-02T00:00:00+08:00"  # (then the signing date)

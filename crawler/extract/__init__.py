@@ -41,7 +41,7 @@ from .content import (
     is_navigation,
     is_prose,
 )
-from .dates import CHINA, DATE_PATTERN, parse_date, parse_labelled_date
+from .dates import CHINA, DATE_PATTERN, parse_date
 from .decode import UTF16_BOMS, decode_html, looks_utf8, not_a_page
 from .fields import (
     CREDIT_FIELDS,
@@ -239,6 +239,8 @@ def _prepare(
     # Every link of the page, read before segmentation drops hidden parts: the crawler follows
     # them from this one parse instead of parsing the page again.
     links = link_targets(root) + head.other_links
+    if head.script_pager:
+        links.extend(_script_pager_pages(head.script_pager))  # (a list's pages too)
     # (Read before the walk below drops <select>.)
     options: list[tuple[str, str]] = []
     if "select" in head.found:
@@ -632,8 +634,9 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
         site=site,
         title=_without_page_mark(title, page_key(parsed.url)[1]),
         category=category,
-        published_at=date_of(head, labelled, header, rules.zone, stamps, closing, parsed.url)
-        or (parse_labelled_date(table_date, rules.zone) if table_date else None)
+        published_at=date_of(
+            head, labelled, header, rules.zone, stamps, closing, parsed.url, table_date
+        )
         or address_day_shown(
             [b.text for b in page.blocks[: title_block.index if title_block else 0]],
             parsed.url,
@@ -844,15 +847,27 @@ def _continuations(parsed: _Parsed) -> list[str]:
         hrefs.append(value)
         total = max(total, _stated_count(text))
     if parsed.head.script_pager:
-        count, prefix, extension = parsed.head.script_pager
-        hrefs.extend(
-            f"{prefix}.{extension}" if n == 0 else f"{prefix}_{n}.{extension}" for n in range(count)
-        )
-        total = max(total, count)
+        hrefs.extend(_script_pager_pages(parsed.head.script_pager))
+        total = max(total, parsed.head.script_pager[0])
     if not hrefs:
         return []
     # (A URL as a visitor came by it, ?utm_source=… and all, names the same pages.)
     return same_article_pages(without_tracking(parsed.url), hrefs, total, base=parsed.base)
+
+
+# The most pages a script pager's links are made for (a list of a thousand pages is rare; a
+# count past it, a page's typo or a trap).
+SCRIPT_PAGER_MAX = 1000
+
+
+def _script_pager_pages(pager: tuple[int, str, str]) -> list[str]:
+    """The pages a script draws a pager to (TRS's createPageHTML(3, 0, "index", "html"):
+    index.html, index_1.html, index_2.html), as links relative to the page."""
+    count, prefix, extension = pager
+    return [
+        f"{prefix}.{extension}" if n == 0 else f"{prefix}_{n}.{extension}"
+        for n in range(min(count, SCRIPT_PAGER_MAX))
+    ]
 
 
 def _stated_count(text: str) -> int:

@@ -808,9 +808,12 @@ def date_of(
     stamps: list[str] | None = None,
     closing: Sequence[str] = (),
     url: str = "",
+    index_table: str | None = None,
 ) -> str | None:
     """The publication time: a labelled line, JSON-LD, meta tags, <time>, a date near the title,
-    a date line closing the text (closing: the short last lines of the body), a month and day
+    the 发布日期 of a 信息公开 index table over the title (index_table, its labelled value),
+    a date line closing the text (closing: the short last lines of the body; a 公文's date
+    under its issuer is its signing date, which the table's 发布日期 outranks), a month and day
     shown without their year that the page's address dates (url).
 
     A machine-readable time (JSON-LD, meta, <time datetime>) of the same day or minute as the
@@ -846,6 +849,8 @@ def date_of(
     if machine:
         # A date-only meta tag yields to the same day shown with its time under the title.
         return shown if shown and _refines(shown, machine[0]) else machine[0]
+    if shown is None and index_table and (published := parse_labelled_date(index_table, zone)):
+        return published
     if shown is None and "posted" in labelled.values:
         return parse_date(labelled.values["posted"], zone)  # 发布于 … under the text
     if shown is None:

@@ -87,7 +87,9 @@ _IGNORED_LINKS = re.compile(
     # recommending, error reports, advanced search, votes, counters.
     r"/plus/(?!view\.php|list\.php)\w+\.php|"
     # EmpireCMS's comment, search, member, action and counter scripts under /e/.
-    r"/e/(?:pl|search|member|enews|public|DoPrint|DownSys|ShopSys|payapi|space)/",
+    r"/e/(?:pl|search|member|enews|public|DoPrint|DownSys|ShopSys|payapi|space)/|"
+    # Hanweb's list data endpoint, which its list script POSTs to (a GET of it is an error).
+    r"/module/web/jpage/dataproxy\.jsp",
     re.IGNORECASE,
 )
 # The sitemap is read after the start pages, and a sitemap index two levels deep at most.
