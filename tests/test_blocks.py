@@ -129,6 +129,31 @@ def test_a_pre_with_blank_lines_splits_only_there() -> None:
     assert _lines_of(html) == ["Wrapped paragraph one.", "Paragraph two."]
 
 
+def test_a_pres_lines_with_control_characters_are_kept_without_them() -> None:
+    """libxml2 keeps a control character lxml refuses to write back (&#1;, U+FFFE): the lines
+    are given all the same, without it."""
+    html = "<html><body><pre>一&#1;行\n二\x02行\n<b>三</b>&#xFFFE;\n四</pre></body></html>"
+    assert _lines_of(html) == ["一行", "二行", "三", "四"]
+
+
+def test_pres_inside_pres_give_each_line_once() -> None:
+    html = "<html><body>" + "<pre>行\n" * 50 + "末" + "</pre>" * 50 + "</body></html>"
+    assert _lines_of(html) == ["行"] * 50 + ["末"]
+
+
+def test_a_noscript_inside_a_shown_one_is_shown_with_it() -> None:
+    from crawler.extract.blocks import show_noscript_text
+
+    text = "单页应用为不运行脚本的读者给出的正文，内容足够长。" * 10
+    root = parse(
+        f"<html><body><noscript><p>{text}</p><noscript><p>内层的一段</p></noscript></noscript>"
+        "<noscript>请启用脚本</noscript></body></html>"
+    )
+    assert root is not None
+    show_noscript_text([*root.iter("noscript")])
+    assert [block.text for block in segment(root).blocks] == [text, "内层的一段"]
+
+
 def test_a_textarea_holding_a_text_is_read_but_a_form_box_is_not() -> None:
     text = "我志愿加入中国共产党，愿意为共产主义事业奋斗终身。" * 5
     html = (

@@ -181,3 +181,23 @@ def test_a_pager_of_ten_thousand_links_is_no_articles() -> None:
     hrefs = [f"show.php?id=1&page={n}" for n in range(1, 10_000)]
     pages = same_article_pages("http://example.cn/show.php?id=1", hrefs)
     assert len(pages) == MAX_PAGES - 1  # pages 2 to 50
+
+
+def test_bytes_no_encoding_reads_cleanly_are_decoded_from_a_sample_guess() -> None:
+    """A large page whose bytes decode cleanly in no encoding (binary junk after Latin-1 text):
+    the encoding is guessed from a sample (a guess over the whole page costs seconds a
+    megabyte) and the whole page decoded with it, no U+FFFD kept."""
+    from crawler.extract.decode import DETECTION_SAMPLE, decode_html
+
+    junk = bytes(range(0x80, 0x100)) * 8  # (lone bytes no multibyte encoding accepts)
+    body = (
+        b"<html><head><title>Caf\xe9 report</title></head><body><p>"
+        + b"Annual caf\xe9 report, na\xefve figures. " * (3 * DETECTION_SAMPLE // 40)
+        + junk
+        + b"</p></body></html>"
+    )
+    text, encoding = decode_html(body, None)
+    assert len(body) > DETECTION_SAMPLE
+    assert "Annual café report" in text and "\ufffd" not in text
+    assert text.endswith("</p></body></html>")
+    assert encoding

@@ -241,7 +241,8 @@ def _html_parser() -> etree.HTMLParser:
         recover=True,
         collect_ids=False,  # nothing looks elements up by id; the table costs parse time
         # libxml2 otherwise stops, silently, at 256 levels of nesting (300 unclosed <font>
-        # tags on an old page) or a text of 10 MB, and the rest of the page is lost.
+        # tags on an old page) or a text of 10 MB, and the rest of the page is lost. (It only
+        # raises the limit: past about 2,047 levels the rest of the page is lost still.)
         huge_tree=True,
     )
 
@@ -302,13 +303,18 @@ def keep_preformatted_lines(elements: list[etree._Element]) -> None:
     """Give the lines of the page's <pre> and <textarea> elements blocks of their own, as a
     browser shows them: a <pre>'s line breaks become <br>s (only its blank lines where it has
     some: the other breaks then wrap a paragraph), and a <textarea> holding a whole text
-    becomes such a <pre>."""
+    becomes such a <pre>. (A <pre> inside one already done has had its lines given with
+    the outer one's: done again, each of a thousand nested ones would walk all it holds.)"""
+    done: set[etree._Element] = set()
     for element in elements:
+        if element in done:
+            continue
         if element.tag == "textarea":
             if len((element.text or "").strip()) < TEXTAREA_TEXT_MIN:
                 continue
             element.tag = "pre"
         _breaks_for_lines(element)
+        done.update(element.iterdescendants("pre", "textarea"))
 
 
 def _breaks_for_lines(pre: etree._Element) -> None:
@@ -322,6 +328,8 @@ def _breaks_for_lines(pre: etree._Element) -> None:
         lines = _BLANK_LINE.split(text) if blank else text.split("\n")
         if len(lines) < 2:
             continue
+        # (libxml2 keeps control characters lxml refuses to write back: <pre>a&#1;\nb</pre>.)
+        lines = [_UNWRITABLE.sub("", line) for line in lines]
         if is_text:
             element.text = lines[0]
         else:
@@ -342,10 +350,17 @@ NOSCRIPT_TEXT_MIN = 200
 
 def show_noscript_text(noscripts: list[etree._Element]) -> None:
     """Read a <noscript> holding a text as part of the page (a single-page app renders its
-    article in a script and gives the same text in <noscript> for readers without one)."""
+    article in a script and gives the same text in <noscript> for readers without one). A
+    <noscript> inside another goes as the outer one goes: its text is part of the outer's."""
+    decided: set[etree._Element] = set()
     for element in noscripts:
+        if element in decided:
+            continue
+        inner = list(element.iterdescendants("noscript"))
+        decided.update(inner)
         if sum(len(text.strip()) for text in element.itertext()) >= NOSCRIPT_TEXT_MIN:
-            element.tag = "div"
+            for shown in (element, *inner):
+                shown.tag = "div"
 
 
 def segment(root: etree._Element) -> Page:

@@ -32,6 +32,8 @@ _ALIASES = {
     "us-ascii": "cp1252",
     "ascii": "cp1252",
 }
+# How much of a page whose bytes decode in no encoding cleanly the encoding is guessed from.
+DETECTION_SAMPLE = 64 * 1024
 # UnicodeDammit logs a warning whenever it has to replace bytes; decode_html drops the
 # replacement characters itself and reports the encoding it used, so the warning is noise in a
 # crawl's log.
@@ -168,10 +170,19 @@ def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> tuple[
     lenient = body.decode("gb18030", errors="replace")
     if lenient.count("\ufffd") * 100 < len(lenient):
         return lenient.replace("\ufffd", ""), "gb18030"
-    dammit = UnicodeDammit(body, is_html=True)
+    # (Detection reads a sample: chardet, pure Python, takes seconds a megabyte.)
+    dammit = UnicodeDammit(body[:DETECTION_SAMPLE], is_html=True)
     if dammit.unicode_markup is not None and dammit.original_encoding:
-        text = dammit.unicode_markup.replace("\ufffd", "")
-        return text, str(dammit.original_encoding)
+        encoding = str(dammit.original_encoding)
+        try:
+            text = (
+                dammit.unicode_markup
+                if len(body) <= DETECTION_SAMPLE
+                else body.decode(encoding, errors="replace")
+            )
+        except LookupError:
+            return lenient.replace("\ufffd", ""), "gb18030"
+        return text.replace("\ufffd", ""), encoding
     return lenient.replace("\ufffd", ""), "gb18030"
 
 
