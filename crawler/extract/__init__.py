@@ -29,6 +29,7 @@ from .blocks import (
     link_targets,
     parse,
     parse_utf8,
+    same_row,
     segment,
     show_noscript_text,
 )
@@ -489,12 +490,7 @@ def _paragraph_texts(blocks: list[Block]) -> list[str]:
             joined = False
             continue
         following = blocks[number + 1] if number + 1 < len(blocks) else None
-        if (
-            following is not None
-            and block.element.tag in ("td", "th")
-            and ENTRY_NUMBER.match(block.text)
-            and following.element.getparent() is block.element.getparent()
-        ):
+        if following is not None and ENTRY_NUMBER.match(block.text) and same_row(block, following):
             texts.append(f"{block.text} {following.text}")
             joined = True
         elif block.heading and block.links:

@@ -177,6 +177,19 @@ class Block:
         return f"Block({self.index}, <{self.element.tag}>, {self.text[:30]!r})"
 
 
+_CELLS = ("td", "th")
+
+
+def same_row(first: Block, second: Block) -> bool:
+    """Whether two blocks are cells of one table row (a label's and its value's, a number's
+    and its entry's)."""
+    return (
+        first.element.tag in _CELLS
+        and second.element.tag in _CELLS
+        and first.element.getparent() is second.element.getparent()
+    )
+
+
 # (first, last, start, end): an element's span, as Page.span gives it.
 Span = tuple[int, int, int, int]
 

@@ -11,7 +11,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from .blocks import Block, Page
+from .blocks import Block, Page, same_row
 from .dates import CHINA, DATE_PATTERN, parse_date, parse_labelled_date
 from .labels import (
     AUTHOR_WITH_UNIT,
@@ -235,7 +235,7 @@ def read_labelled(
                 and not item.value
                 and len(items) == 1
                 and position + 1 < len(blocks)
-                and _same_row(block, blocks[position + 1])
+                and same_row(block, blocks[position + 1])
             ):
                 # 作者简介： | 刘海涛（1983-）…: a database row's value cell, ignored as its
                 # label is.
@@ -314,18 +314,6 @@ UNITS_IN_BRACKETS = re.compile(r"^[（(]\s*(?P<units>[^（()）]{4,150}?)\s*[)�
 def _name_line(text: str) -> bool:
     """A short line of names, no sentence and no label of its own: an author's, a source's."""
     return len(text) <= 40 and "。" not in text and not LABEL_PATTERN.match(text)
-
-
-_CELLS = ("td", "th")
-
-
-def _same_row(label: Block, value: Block) -> bool:
-    """Whether two blocks are cells of one table row (a label's and its value's)."""
-    return (
-        label.element.tag in _CELLS
-        and value.element.tag in _CELLS
-        and label.element.getparent() is value.element.getparent()
-    )
 
 
 # The labels whose value may stand in the block under them, and what that block must look like
