@@ -90,6 +90,8 @@ DISCLAIMER = re.compile(
     r"本帖最后由|为大家整理|为大家收集|为大家搜集|小编整理|小编收集|小编为大家|小编帮大家|小编给大家|"
     r"小编精心|"
     r"本站部分内容|用户上传分享|"
+    # A document site's paywall between the texts: 本文档为VIP专享文档，开通VIP后可免费下载.
+    r"VIP专享|开通VIP|升级VIP|成为VIP|"
     # … and the lead-ins that name the site instead (以下是无忧考网整理的…, 为您整理了…) or
     # mark themselves so (【#演讲稿# 导语】).
     r"以下是[^，。！？\s]{0,12}(?:整理|收集|搜集|精选|推荐)的|为您整理|为你整理|为您精心|"

@@ -75,6 +75,9 @@ INFO_REACH = 3
 # to its channel (a title is short; a page of hyphenated words is not worth the prefixes).
 GLUED_TITLE_MAX = 200
 MAX_CUTS = 6
+# How long a heading found inside <title> must be to be taken for the title without being a
+# whole part of it.
+SHORT_HEADING = 6
 # How many of the page's first lines may hold its logo's link.
 LOGO_REACH = 12
 # The longest site name read from after a bare hyphen in <title>.
@@ -382,9 +385,15 @@ def title_of(
     for block in headings:
         # The heading as it is, else without a forum thread's type ([原创] 标题).
         for text in dict.fromkeys((block.text, THREAD_TAG.sub("", block.text))):
-            shown = (full and (text in full or full.startswith(text[:12]))) or (
-                social and text in social
-            )
+            # (A short heading inside <title> may be the site's name in it, 禾州日报 of
+            # 禾州日报数字报--…: only a whole part of it says it is the title.)
+            shown = (
+                full
+                and (
+                    text in segments
+                    or (len(text) > SHORT_HEADING and (text in full or full.startswith(text[:12])))
+                )
+            ) or (social and text in social)
             if shown and text != last:
                 return _without_info_tail(text, first_segment), block
     # A block showing a part of <title>: the longest such part is the title, whether the
