@@ -84,6 +84,15 @@ LOGO_REACH = 12
 GLUED_SITE_MAX = 12
 
 
+_CHINESE_FIRST = frozenset(("abstract", "keywords"))
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _latin(text: str) -> bool:
+    """Whether a value is written without Chinese characters (an English abstract's)."""
+    return _CJK.search(text) is None
+
+
 @dataclass(slots=True)
 class Labelled:
     """Labelled values read around the article, first occurrence of each field kept."""
@@ -109,7 +118,16 @@ class Labelled:
             value = _own_words(value, block.links, name)
         if name == "author" and value.endswith(("）", ")")):
             value = self._named_with_unit(value, block)
-        if value and item.field not in self.values:
+        if value and (
+            item.field not in self.values
+            # (A Chinese abstract or keyword line is the record's, an English one before it
+            # notwithstanding.)
+            or (
+                item.field in _CHINESE_FIRST
+                and _latin(self.values[item.field])
+                and not _latin(value)
+            )
+        ):
             self.values[item.field] = value
             self.blocks[item.field] = block
 
@@ -222,17 +240,22 @@ def read_labelled(
             ):
                 # "【摘要】" on a line of its own: the value is the next block (a database's
                 # rows: 作者： over the names, DOI： over 10.16637/…, when it reads as one).
-                following = next(
+                below = next(
                     (
-                        b
-                        for b in blocks[position + 1 :]
+                        (at, b)
+                        for at, b in enumerate(blocks[position + 1 :], position + 1)
                         if passed_over is None or not passed_over(b)
                     ),
                     None,
                 )
-                if following is not None and _VALUE_BELOW[item.field](following.text):
-                    item.value = following.text
-                    found.consumed.add(following.index)
+                if below is not None and _VALUE_BELOW[item.field](below[1].text):
+                    item.value = below[1].text
+                    found.consumed.add(below[1].index)
+                    if item.field == "abstract":
+                        # 摘　要 over two paragraphs, then 关键词: the paragraphs between are its.
+                        more = _abstract_paragraphs(blocks, labels_of, below[0] + 1)
+                        item.value = "\n\n".join([item.value, *(b.text for b in more)])
+                        found.consumed.update(b.index for b in more)
             if (
                 item.field == "noise"
                 and not item.value
@@ -308,7 +331,8 @@ def _bracketed_units(text: str) -> str | None:
 
 # A line of a few Chinese names, each maybe with its footnote mark: 王建国1，刘芳2 / 张三 李四.
 NAME_LIST = re.compile(
-    r"^[\u4e00-\u9fff]{2,4}(?:\d{1,2}|\*)?(?:\s*[，,、;；\s]\s*[\u4e00-\u9fff]{2,4}(?:\d{1,2}|\*)?){0,7}$"
+    r"^[\u4e00-\u9fff]{2,4}(?:\d{1,2}(?:,\d{1,2})*|\*)?"
+    r"(?:\s*[，,、;；\s]\s*[\u4e00-\u9fff]{2,4}(?:\d{1,2}(?:,\d{1,2})*|\*)?){0,7}$"
 )
 # A line that is only a bracketed list of units (the line under a journal article's authors).
 UNITS_IN_BRACKETS = re.compile(r"^[（(]\s*(?P<units>[^（()）]{4,150}?)\s*[)）]$")
@@ -317,6 +341,21 @@ UNITS_IN_BRACKETS = re.compile(r"^[（(]\s*(?P<units>[^（()）]{4,150}?)\s*[)�
 def _name_line(text: str) -> bool:
     """A short line of names, no sentence and no label of its own: an author's, a source's."""
     return len(text) <= 40 and "。" not in text and not LABEL_PATTERN.match(text)
+
+
+# How many paragraphs an abstract under a heading of its own may have.
+ABSTRACT_PARAGRAPHS = 4
+
+
+def _abstract_paragraphs(
+    blocks: list[Block], labels_of: list[list[LabelledValue]], start: int
+) -> list[Block]:
+    """The further paragraphs of an abstract standing under its heading (摘　要): those up to
+    the keyword line that closes it within a few lines; none without such a line."""
+    for at in range(start, min(start + ABSTRACT_PARAGRAPHS, len(blocks))):
+        if labels_of[at]:
+            return blocks[start:at] if labels_of[at][0].field == "keywords" else []
+    return []
 
 
 # The labels whose value may stand in the block under them, and what that block must look like

@@ -285,6 +285,9 @@ REPORTER_LINE = re.compile(
     r"^[■□●◆▲★☆·\s]*(?:本报|本刊|本台|本网|新华社|中新社)?(?:特约|实习)?(?:记者|通讯员)\s+"
     r"(?P<names>[\u4e00-\u9fff]{2,4}(?:[\s、，,]+[\u4e00-\u9fff]{2,4}){0,5})$"
 )
+# Words a site glues before a label of its own making (论文来源, 信息来源 …): read as part of the
+# label, not as the end of the value before it.
+LABEL_PREFIXES = frozenset(("论文", "文章", "信息", "稿件", "新闻", "资料", "图片", "内容", "文档"))
 # A reporter's role before the name a byline gives: 作者：记者 易文涛, 作者：通讯员 甘甜.
 REPORTER_ROLE = re.compile(r"^(?:本报|本刊|本台|本网)?(?:特约|实习)?(?:记者|通讯员)\s+(?=\S)")
 # A widget's word the line runs on into after a credit: 编辑：小文 手机版, 来源：人民网 打印.
@@ -404,6 +407,10 @@ def _read_labels(line: str) -> list[LabelledValue]:
             continue
         end = matches[number + 1].start() if number + 1 < len(matches) else len(line)
         value = line[match.end() : end]
+        words = value.split()
+        if len(words) > 1 and words[-1] in LABEL_PREFIXES and not line[end - 1].isspace():
+            # 作者：罗志鹏　论文来源：…: the word glued to the next label is part of it.
+            value = value.rstrip()[: -len(words[-1])]
         counter = COUNTER.search(value)
         if counter:
             value = value[: counter.start()]
