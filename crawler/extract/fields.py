@@ -232,7 +232,13 @@ def read_labelled(
         if prefix and prefix != undated:
             found.dated.append(prefix)  # 2023年06月12日08:30 来源：…: the line's own date
         for item in items:
-            if (
+            if item.field == "abstract" and item.value and item is items[-1]:
+                # 摘要：P1 then P2, then 关键词：…: the paragraphs before the keyword line are
+                # the abstract's too.
+                more = _abstract_paragraphs(blocks, labels_of, position + 1)
+                item.value = "\n\n".join([item.value, *(b.text for b in more)])
+                found.consumed.update(b.index for b in more)
+            elif (
                 item.field in _VALUE_BELOW
                 and not item.value
                 and len(items) == 1
