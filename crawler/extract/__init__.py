@@ -48,7 +48,6 @@ from .fields import (
     CREDIT_FIELDS,
     MAX_TAGS,
     Labelled,
-    address_day_shown,
     author_fallback,
     author_unit_fallback,
     category_of,
@@ -59,7 +58,7 @@ from .fields import (
     site_of,
     title_of,
 )
-from .labels import COUNTER, WEAKER_FIELDS, clean_value, read_labels
+from .labels import COUNTER, read_labels
 from .meta import KEYWORD_META, TAG_META, HeadInfo, read_head
 from .text import fold
 from .urls import (
@@ -449,18 +448,6 @@ def _trailing_credits(text: str) -> re.Match[str] | None:
     return TRAILING_CREDITS.match(text, at) if at > 0 else None
 
 
-# An e-paper's page over an article: 第03版：要闻, its section.
-PAPER_PAGE = re.compile(r"^第\s*[0-9A-Z]{1,3}\s*版\s*[:：]\s*(?P<name>[^\s:：]{2,8})(?:\s|$)")
-
-
-def _paper_page_section(above_title: list[Block]) -> str | None:
-    """The section an e-paper's page line above the title names (第03版：要闻)."""
-    for block in above_title:
-        if block.text[:1] == "第" and (page := PAPER_PAGE.match(block.text)):
-            return page.group("name")
-    return None
-
-
 # A reference's number alone in its table cell, the entry in the next: <td>[1]</td><td>…</td>.
 ENTRY_NUMBER = re.compile(r"^[\[［【]\d{1,3}[\]］】]$")
 # The mark of a heading's link to itself (VuePress's, Sphinx's, GitHub's): no word of it.
@@ -594,10 +581,13 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
     if paragraphs and (trailing := _trailing_credits(paragraphs[-1])):
         # （编辑：孟凡 审核：唐宁） closing the last paragraph: credits, not its words.
         paragraphs[-1] = paragraphs[-1][: trailing.start()].rstrip()
+        closing_credits = Labelled()
         for item in read_labels(trailing.group("credits")):
-            name = WEAKER_FIELDS.get(item.field, item.field)
-            if name in CREDIT_FIELDS and getattr(credits, name) is None:
-                setattr(credits, name, clean_value(item.value))
+            closing_credits.take(item, body_list[-1])
+        closing_credits.settle()
+        for name in CREDIT_FIELDS:
+            if getattr(credits, name) is None:
+                setattr(credits, name, closing_credits.values.get(name))
     over_title, index_table = _labels_above_title(page, title_block)
     if "category" in over_title.values:
         values.setdefault("category", over_title.values["category"])  # (栏目： over the title)
@@ -614,7 +604,7 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
         header,
         title_block.index if title_block else None,
         raw=parsed.raw,
-    ) or _paper_page_section(page.blocks[: title_block.index if title_block else 0])
+    )
     tags = list_values(values.get("tags")) or list_values(head.first(TAG_META))
     if (not tags or category is None) and _links_tags(parsed.links):
         linked_tags, linked_categories = rel_tag_links(page.root)
@@ -631,12 +621,15 @@ def _record(parsed: _Parsed, rules: FieldRules) -> Report:
         title=_without_page_mark(title, page_key(parsed.url)[1]),
         category=category,
         published_at=date_of(
-            head, labelled, header, rules.zone, stamps, closing, parsed.url, table_date
-        )
-        or address_day_shown(
-            [b.text for b in page.blocks[: title_block.index if title_block else 0]],
-            parsed.url,
+            head,
+            labelled,
+            header,
             rules.zone,
+            stamps,
+            closing,
+            parsed.url,
+            table_date,
+            [b.text for b in page.blocks[: title_block.index if title_block else 0]],
         ),
         abstract=values.get("abstract") or None,
         keywords=list_values(values.get("keywords") or head.first(KEYWORD_META)),

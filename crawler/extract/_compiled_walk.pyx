@@ -7,7 +7,10 @@ itself. Here the walk follows libxml2's node pointers, and Python objects are ma
 what the result holds: the text, the block elements and the spans. blocks.py keeps the Python
 walk as the reference and the fallback where no C compiler built this module; the tests check
 that both give the same page. The two per-block steps of the walk, folding whitespace and
-counting punctuation, are here too (text.py uses them where this module is built).
+counting punctuation, are here too (text.py uses them where this module is built), and so are
+the other passes over a whole page that blocks.py makes: the attributes that may hide an
+element, the links' targets and a button's few words, each tested against its XPath or
+itertext reference.
 """
 
 from cpython.unicode cimport Py_UNICODE_ISSPACE
@@ -507,6 +510,16 @@ def walk(cetree._Element body):
     return state.blocks, span, times
 
 
+cdef inline xmlNode* _next_node(xmlNode* node, xmlNode* top, bint descend) noexcept:
+    """The node after node in document order, below top: its first child where descend and it
+    has one, else the next node after its subtree; NULL past top's last."""
+    if descend and node.children is not NULL:
+        return node.children
+    while node is not top and node.next is NULL:
+        node = node.parent
+    return NULL if node is top else node.next
+
+
 cdef bint _may_hide(xmlAttr* attribute) noexcept:
     """Whether an attribute is one blocks._hidden_elements reads: hidden, or a style whose
     text says none (a value in several text nodes is read whole by the caller)."""
@@ -532,7 +545,7 @@ def hiding_attributes(cetree._Element body):
     cdef xmlAttr* attribute
     cdef bytes name
     found = []
-    while node is not NULL and node is not top:
+    while node is not NULL:
         if node.type == XML_ELEMENT_NODE:
             attribute = node.properties
             while attribute is not NULL:
@@ -543,13 +556,7 @@ def hiding_attributes(cetree._Element body):
                         _attribute(node, name),
                     ))
                 attribute = attribute.next
-            if node.children is not NULL:
-                node = node.children
-                continue
-        while node is not top and node.next is NULL:
-            node = node.parent
-        if node is not top:
-            node = node.next
+        node = _next_node(node, top, node.type == XML_ELEMENT_NODE)
     return found
 
 
@@ -559,26 +566,15 @@ def link_targets(cetree._Element root):
     cdef cetree._Document doc = root._doc
     cdef xmlNode* top = root._c_node
     cdef xmlNode* node = top
-    cdef const char* name
     found = []
     while node is not NULL:
         if node.type == XML_ELEMENT_NODE:
-            name = <const char*>node.name
-            if (node.ns is NULL and name is not NULL and name[0] == 97 and name[1] == 0
-                    and node.properties is not NULL):
+            if (node.ns is NULL and node.name is not NULL and node.properties is not NULL
+                    and strcmp(<const char*>node.name, "a") == 0):
                 value = cetree.attributeValueFromNsName(node, NULL, <const unsigned char*>"href")
                 if value is not None:
                     found.append(value)
-            if node.children is not NULL:
-                node = node.children
-                continue
-        if node is top:
-            break
-        while node is not top and node.next is NULL:
-            node = node.parent
-        if node is top:
-            break
-        node = node.next
+        node = _next_node(node, top, node.type == XML_ELEMENT_NODE)
     return found
 
 
@@ -590,20 +586,15 @@ def short_text(cetree._Element element, Py_ssize_t limit):
     cdef xmlNode* node = top.children
     cdef list pieces = []
     cdef Py_ssize_t length = 0
-    while node is not NULL and node is not top:
-        if _is_text(node):
-            if node.content is not NULL and not _ascii_space(<const char*>node.content):
-                piece = PyUnicode_DecodeUTF8(<const char*>node.content,
-                                             strlen(<const char*>node.content), NULL).strip()
-                length += len(piece)
-                if length > limit:
-                    return None
-                pieces.append(piece)
-        elif node.type == XML_ELEMENT_NODE and node.children is not NULL:
-            node = node.children
-            continue
-        while node is not top and node.next is NULL:
-            node = node.parent
-        if node is not top:
-            node = node.next
+    while node is not NULL:
+        if _is_text(node) and node.content is not NULL and not _ascii_space(
+            <const char*>node.content
+        ):
+            piece = PyUnicode_DecodeUTF8(<const char*>node.content,
+                                         strlen(<const char*>node.content), NULL).strip()
+            length += len(piece)
+            if length > limit:
+                return None
+            pieces.append(piece)
+        node = _next_node(node, top, node.type == XML_ELEMENT_NODE)
     return "".join(pieces)

@@ -1,9 +1,11 @@
 """The compiled part of the extractor where the install built it, else None.
 
 _compiled_walk.pyx (Cython over lxml's C API) cuts the page into blocks, folds whitespace and
-counts punctuation several times faster than the Python it mirrors. blocks.python_walk,
-text.python_fold and text.python_punctuation_count stay the reference and the fallback, and
-tests/test_compiled_walk.py checks that both give the same results.
+counts punctuation several times faster than the Python it mirrors, and makes blocks.py's
+other passes over a page (hiding attributes, link targets, a button's words) without an XPath
+or an lxml proxy per element. blocks.python_walk, text.python_fold,
+text.python_punctuation_count and blocks.py's XPath and itertext readings stay the reference
+and the fallback, and tests/test_compiled_walk.py checks that both give the same results.
 REPORT_ARCHIVER_PURE_PYTHON=1 leaves it unused (to compare the two, or to rule it out).
 """
 

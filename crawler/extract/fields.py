@@ -349,15 +349,16 @@ def _name_line(text: str) -> bool:
     return len(text) <= 40 and "。" not in text and not LABEL_PATTERN.match(text)
 
 
-# How many paragraphs an abstract under a heading of its own may have.
+# How many paragraphs an abstract (under its heading, or after its label) may have.
 ABSTRACT_PARAGRAPHS = 4
 
 
 def _abstract_paragraphs(
     blocks: list[Block], labels_of: list[list[LabelledValue]], start: int
 ) -> list[Block]:
-    """The further paragraphs of an abstract standing under its heading (摘　要): those up to
-    the keyword line that closes it within a few lines; none without such a line."""
+    """The further paragraphs of an abstract (under its heading 摘　要, or after its label
+    摘要：…): those up to the keyword line that closes it within a few lines; none without
+    such a line."""
     for at in range(start, min(start + ABSTRACT_PARAGRAPHS, len(blocks))):
         if labels_of[at]:
             return blocks[start:at] if labels_of[at][0].field == "keywords" else []
@@ -675,15 +676,28 @@ def category_of(
         for word in words
         if 2 <= len(word) <= 15 and word != title and not any(m in word for m in _NOT_IN_SECTION)
     }
-    if not wanted:
-        return None
     sections = {
         text
-        for block in page.blocks
+        for block in (page.blocks if wanted else ())
         for text, href in zip(block.links, block.hrefs, strict=False)
         if text in wanted and not PERSON_LINK.search(href)
     }
-    return next((word for word in words if word in sections), None)
+    # Last, an e-paper's page line above the title (第03版：要闻).
+    return next((word for word in words if word in sections), None) or _paper_page_section(
+        page.blocks[: title_at or 0]
+    )
+
+
+# An e-paper's page over an article: 第03版：要闻, its section.
+PAPER_PAGE = re.compile(r"^第\s*[0-9A-Z]{1,3}\s*版\s*[:：]\s*(?P<name>[^\s:：]{2,8})(?:\s|$)")
+
+
+def _paper_page_section(above_title: list[Block]) -> str | None:
+    """The section an e-paper's page line above the title names (第03版：要闻)."""
+    for block in above_title:
+        if block.text[:1] == "第" and (page := PAPER_PAGE.match(block.text)):
+            return page.group("name")
+    return None
 
 
 def _breadcrumb_category(
@@ -851,12 +865,14 @@ def date_of(
     closing: Sequence[str] = (),
     url: str = "",
     index_table: str | None = None,
+    above_title: Sequence[str] = (),
 ) -> str | None:
     """The publication time: a labelled line, JSON-LD, meta tags, <time>, a date near the title,
     the 发布日期 of a 信息公开 index table over the title (index_table, its labelled value),
     a date line closing the text (closing: the short last lines of the body; a 公文's date
     under its issuer is its signing date, which the table's 发布日期 outranks), a month and day
-    shown without their year that the page's address dates (url).
+    shown without their year that the page's address dates (url), and last the day the
+    address gives where a line above the title shows it (above_title: an e-paper's masthead).
 
     A machine-readable time (JSON-LD, meta, <time datetime>) of the same day or minute as the
     visible one is more precise and wins over it.
@@ -894,14 +910,19 @@ def date_of(
     if shown is None and index_table and (published := parse_labelled_date(index_table, zone)):
         return published
     if shown is None and "posted" in labelled.values:
-        return parse_date(labelled.values["posted"], zone)  # 发布于 … under the text
+        # 发布于 … under the text.
+        return parse_date(labelled.values["posted"], zone) or _address_day_shown(
+            above_title, url, zone
+        )
     if shown is None:
         # Last, a date line closing the text: a 公文's date under its issuer, a press
         # release's 2024年3月15日（星期五） under 完; or a day shown without its year.
-        return next(
-            (found for text in reversed(closing) if (found := parse_date(text, zone))), None
-        ) or _year_from_address(
-            [labelled.values.get("date", ""), *(b.text for b in header)], url, zone
+        return (
+            next((found for text in reversed(closing) if (found := parse_date(text, zone))), None)
+            or _year_from_address(
+                [labelled.values.get("date", ""), *(b.text for b in header)], url, zone
+            )
+            or _address_day_shown(above_title, url, zone)
         )
     return shown
 
@@ -928,7 +949,7 @@ def _year_from_address(lines: list[str], url: str, zone: tzinfo) -> str | None:
     return None
 
 
-def address_day_shown(lines: Sequence[str], url: str, zone: tzinfo = CHINA) -> str | None:
+def _address_day_shown(lines: Sequence[str], url: str, zone: tzinfo) -> str | None:
     """The day the page's address gives (/html/2024-05/16/, /20240309/) where a line of the
     page shows that very day: an e-paper's issue date in its masthead, for an article that
     dates itself nowhere else."""

@@ -112,6 +112,8 @@ class HeadInfo:
     # The page's elements of the FOUND_TAGS, by tag, found in the same walk: the few pages
     # that have them need work on them before the tree is cut into blocks.
     found: dict[str, list[etree._Element]] = field(default_factory=dict)
+    # title_segments, worked out when first asked (the title and the site both ask).
+    _segments: list[str] | None = field(default=None, repr=False)
 
     def first(self, names: tuple[str, ...]) -> str | None:
         for name in names:
@@ -133,9 +135,6 @@ class HeadInfo:
                 if isinstance(value, str) and value.strip():
                     return fold(value)
         return None
-
-    # title_segments, worked out when first asked (the title and the site both ask).
-    _segments: list[str] | None = field(default=None, repr=False)
 
     @property
     def title_segments(self) -> list[str]:
